@@ -1,0 +1,214 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/version"
+
+	"github.com/salint/salint/internal/ruledoc"
+	"github.com/salint/salint/pkg/engine"
+	"github.com/salint/salint/pkg/finding"
+	"github.com/salint/salint/pkg/lint"
+	"github.com/salint/salint/pkg/report"
+	"github.com/salint/salint/rules"
+)
+
+// Build metadata, overridable with -ldflags "-X".
+var (
+	Version = ""
+	Commit  = ""
+)
+
+// Env is the process's surroundings, so that tests can stand in for them.
+type Env struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	Getenv func(string) string
+	// StdoutIsTerminal says whether Stdout is a terminal (for colour).
+	StdoutIsTerminal bool
+}
+
+// Main runs salint and returns the exit code.
+func Main(args []string, env Env) int {
+	o, err := Parse(args)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "salint: %v\nRun 'salint --help' for usage.\n", err)
+		return ExitError
+	}
+	code, err := run(o, env)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "salint: %v\n", err)
+		return ExitError
+	}
+	return code
+}
+
+func run(o *Options, env Env) (int, error) {
+	switch o.Command {
+	case CmdHelp:
+		fmt.Fprint(env.Stdout, Usage())
+		return ExitOK, nil
+	case CmdVersion:
+		fmt.Fprint(env.Stdout, versionText())
+		return ExitOK, nil
+	}
+	ctx := context.Background()
+	eng, err := engine.New(ctx, rules.FS)
+	if err != nil {
+		return ExitError, fmt.Errorf("loading the built-in rules: %w", err)
+	}
+	switch o.Command {
+	case CmdRules:
+		return ExitOK, writeRules(env.Stdout, o.RuleFormat, eng.Rules())
+	case CmdExplain:
+		r := eng.Rule(o.Explain)
+		if r == nil {
+			return ExitError, usagef("no rule %q (see 'salint rules')", o.Explain)
+		}
+		fmt.Fprint(env.Stdout, ruledoc.Page(r))
+		return ExitOK, nil
+	}
+	return lintCommand(ctx, o, eng, env)
+}
+
+func lintCommand(ctx context.Context, o *Options, eng *engine.Engine, env Env) (int, error) {
+	rep, err := lint.Run(ctx, eng, lint.Config{
+		Paths:       o.Paths,
+		Stdin:       env.Stdin,
+		Exclude:     o.Exclude,
+		Namespace:   o.Namespace,
+		MaxFileSize: o.MaxFileSize,
+		Jobs:        o.Jobs,
+		MinSeverity: o.MinSeverity,
+	})
+	if err != nil {
+		return ExitError, err
+	}
+	rep.Tool = tool()
+	for _, r := range rep.Rules {
+		r.Doc = ruledoc.Page(r)
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return ExitError, fmt.Errorf("finding the working directory: %w", err)
+	}
+	root := o.SARIFRoot
+	if root == "" {
+		root = wd
+	}
+	if root, err = filepath.Abs(root); err != nil {
+		return ExitError, fmt.Errorf("--sarif-root: %w", err)
+	}
+	ropts := report.Options{SARIFRoot: root, SARIFCategory: o.SARIFCategory, WorkDir: wd}
+
+	out := env.Stdout
+	if o.Output != "" && o.Output != "-" {
+		f, err := os.Create(o.Output)
+		if err != nil {
+			return ExitError, fmt.Errorf("creating the report: %w", err)
+		}
+		defer f.Close()
+		out = f
+	} else {
+		ropts.Color = env.StdoutIsTerminal && env.Getenv("NO_COLOR") == "" && !o.NoColor
+	}
+	if err := report.Write(out, o.Format, rep, ropts); err != nil {
+		return ExitError, fmt.Errorf("writing the report: %w", err)
+	}
+	if f, ok := out.(*os.File); ok && out != env.Stdout {
+		if err := f.Close(); err != nil {
+			return ExitError, fmt.Errorf("writing the report: %w", err)
+		}
+	}
+	return exitCode(rep, o), nil
+}
+
+// exitCode applies SPEC §4: errors win over findings.
+func exitCode(rep *finding.Report, o *Options) int {
+	if len(rep.Errors) > 0 {
+		return ExitError
+	}
+	if o.FailOnNone {
+		return ExitOK
+	}
+	for _, f := range rep.Findings {
+		if !f.Suppressed && f.Severity >= o.FailOn {
+			return ExitFindings
+		}
+	}
+	return ExitOK
+}
+
+func writeRules(w io.Writer, format string, rs []*finding.Rule) error {
+	switch format {
+	case "json":
+		type ruleJSON struct {
+			ID       string `json:"id"`
+			Name     string `json:"name"`
+			Severity string `json:"severity"`
+			Category string `json:"category"`
+			Title    string `json:"title"`
+			HelpURI  string `json:"helpUri"`
+		}
+		out := make([]ruleJSON, 0, len(rs))
+		for _, r := range rs {
+			out = append(out, ruleJSON{r.ID, r.Name, r.Severity.String(), r.Category, r.Title, r.DocURL()})
+		}
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	case "markdown":
+		_, err := io.WriteString(w, ruledoc.Table(rs))
+		return err
+	}
+	for _, r := range rs {
+		if _, err := fmt.Fprintf(w, "%s  %-36s %-8s  %s\n", r.ID, r.Name, r.Severity, r.Title); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func tool() finding.Tool {
+	v, c := buildVersion()
+	return finding.Tool{Name: "salint", Version: v, Commit: c, OPAVersion: version.Version}
+}
+
+// buildVersion reads the module version and VCS revision from the build,
+// unless -ldflags set them.
+func buildVersion() (string, string) {
+	v, c := Version, Commit
+	if info, ok := debug.ReadBuildInfo(); ok {
+		if v == "" && info.Main.Version != "" && info.Main.Version != "(devel)" {
+			v = info.Main.Version
+		}
+		for _, s := range info.Settings {
+			if s.Key == "vcs.revision" && c == "" {
+				c = s.Value
+			}
+		}
+	}
+	if v == "" {
+		v = "devel"
+	}
+	return v, c
+}
+
+func versionText() string {
+	t := tool()
+	var b strings.Builder
+	fmt.Fprintf(&b, "salint %s\n", t.Version)
+	if t.Commit != "" {
+		fmt.Fprintf(&b, "commit %s\n", t.Commit)
+	}
+	fmt.Fprintf(&b, "opa %s\n", t.OPAVersion)
+	return b.String()
+}

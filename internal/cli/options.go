@@ -1,0 +1,220 @@
+// Package cli wires the command line to the lint pipeline: flag parsing is
+// a pure function from arguments to Options, and Main only runs what they
+// ask and picks the exit code.
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/salint/salint/pkg/finding"
+	"github.com/salint/salint/pkg/loader"
+	"github.com/salint/salint/pkg/report"
+)
+
+// Exit codes (SPEC §4).
+const (
+	ExitOK       = 0 // no finding at or above --fail-on
+	ExitFindings = 1 // findings at or above --fail-on
+	ExitError    = 2 // usage error, or an input that could not be read or parsed
+)
+
+// Command is what the user asked salint to do.
+type Command string
+
+// Commands.
+const (
+	CmdLint    Command = "lint"
+	CmdRules   Command = "rules"
+	CmdExplain Command = "explain"
+	CmdVersion Command = "version"
+	CmdHelp    Command = "help"
+)
+
+// Options is a parsed command line.
+type Options struct {
+	Command       Command
+	Paths         []string
+	Format        string
+	Output        string
+	FailOn        finding.Severity
+	FailOnNone    bool
+	MinSeverity   finding.Severity
+	Namespace     string
+	Jobs          int
+	MaxFileSize   int64
+	Exclude       []string
+	NoColor       bool
+	SARIFRoot     string
+	SARIFCategory string
+	// RuleFormat is the format of `salint rules`.
+	RuleFormat string
+	// Explain is the rule ID or name of `salint explain`.
+	Explain string
+}
+
+// usageError is a command line salint cannot act on.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
+
+// IsUsage reports whether err is a usage error.
+func IsUsage(err error) bool {
+	var u *usageError
+	return errors.As(err, &u)
+}
+
+const usageText = `salint audits Kubernetes manifests for ServiceAccount security.
+
+Usage:
+  salint [flags] [PATH ...]    lint files and directories ("-" reads standard input)
+  salint rules [--format text|json|markdown]
+  salint explain ID|NAME
+  salint version
+
+Examples:
+  salint ./deploy
+  helm template my-chart | salint -
+  salint -f sarif -o salint.sarif .
+  salint --fail-on high --min-severity medium manifests/
+
+Exit status: 0 no finding at or above --fail-on, 1 such findings, 2 usage or input errors.
+
+Flags:
+`
+
+// Parse reads the command line (without the program name).
+func Parse(args []string) (*Options, error) {
+	o := &Options{Command: CmdLint}
+	if len(args) > 0 {
+		switch args[0] {
+		case "rules":
+			o.Command, args = CmdRules, args[1:]
+		case "explain":
+			o.Command, args = CmdExplain, args[1:]
+		case "version":
+			o.Command, args = CmdVersion, args[1:]
+		case "help":
+			o.Command = CmdHelp
+			return o, nil
+		}
+	}
+	var failOn, minSeverity string
+	var help, version bool
+	fs := flagSet(o, &failOn, &minSeverity, &help, &version)
+	if err := fs.Parse(args); err != nil {
+		return nil, usagef("%v", err)
+	}
+	if help {
+		o.Command = CmdHelp
+		return o, nil
+	}
+	if version {
+		o.Command = CmdVersion
+		return o, nil
+	}
+	rest := fs.Args()
+	switch o.Command {
+	case CmdRules:
+		o.RuleFormat = o.Format
+		if o.RuleFormat == "" {
+			o.RuleFormat = "text"
+		}
+		switch o.RuleFormat {
+		case "text", "json", "markdown":
+		default:
+			return nil, usagef("unknown rules format %q (want text, json or markdown)", o.RuleFormat)
+		}
+		if len(rest) > 0 {
+			return nil, usagef("salint rules takes no arguments")
+		}
+		return o, nil
+	case CmdExplain:
+		if len(rest) != 1 {
+			return nil, usagef("salint explain takes one rule ID or name")
+		}
+		o.Explain = rest[0]
+		return o, nil
+	case CmdVersion:
+		return o, nil
+	}
+	if o.Format == "" {
+		o.Format = "text"
+	}
+	known := false
+	for _, f := range report.Formats() {
+		known = known || f == o.Format
+	}
+	if !known {
+		return nil, usagef("unknown format %q (want %s)", o.Format, strings.Join(report.Formats(), ", "))
+	}
+	if failOn == "none" {
+		o.FailOnNone = true
+	} else {
+		sev, err := finding.ParseSeverity(failOn)
+		if err != nil {
+			return nil, usagef("--fail-on: %v", err)
+		}
+		o.FailOn = sev
+	}
+	sev, err := finding.ParseSeverity(minSeverity)
+	if err != nil {
+		return nil, usagef("--min-severity: %v", err)
+	}
+	o.MinSeverity = sev
+	if o.Jobs < 1 {
+		return nil, usagef("--jobs must be at least 1")
+	}
+	if o.MaxFileSize < 1 {
+		return nil, usagef("--max-file-size must be at least 1")
+	}
+	o.Paths = rest
+	if len(o.Paths) == 0 {
+		o.Paths = []string{"."}
+	}
+	stdin := 0
+	for _, p := range o.Paths {
+		if p == "-" {
+			stdin++
+		}
+	}
+	if stdin > 1 {
+		return nil, usagef(`"-" (standard input) may be named once`)
+	}
+	return o, nil
+}
+
+// flagSet declares every flag, for Parse and for Usage.
+func flagSet(o *Options, failOn, minSeverity *string, help, version *bool) *pflag.FlagSet {
+	fs := pflag.NewFlagSet("salint", pflag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.SortFlags = false
+	fs.StringVarP(&o.Format, "format", "f", "", "output format: "+strings.Join(report.Formats(), ", ")+" (default text; for rules: text, json, markdown)")
+	fs.StringVarP(&o.Output, "output", "o", "", "write the report to `FILE` instead of standard output")
+	fs.StringVar(failOn, "fail-on", "low", "exit 1 when a finding is at or above this severity (none, info, low, medium, high, critical)")
+	fs.StringVar(minSeverity, "min-severity", "info", "report only findings at or above this severity")
+	fs.StringVar(&o.Namespace, "namespace", "default", "namespace of objects that name none")
+	fs.StringArrayVar(&o.Exclude, "exclude", nil, "skip paths matching `GLOB` (repeatable; ** matches across directories)")
+	fs.IntVar(&o.Jobs, "jobs", runtime.GOMAXPROCS(0), "files parsed and rules evaluated in parallel")
+	fs.Int64Var(&o.MaxFileSize, "max-file-size", loader.DefaultMaxFileSize, "largest file read, in `bytes`")
+	fs.BoolVar(&o.NoColor, "no-color", false, "never colour the text output (also: NO_COLOR)")
+	fs.StringVar(&o.SARIFRoot, "sarif-root", "", "directory SARIF paths are relative to (default: the working directory)")
+	fs.StringVar(&o.SARIFCategory, "sarif-category", "", "SARIF automationDetails.id, to tell several uploads apart")
+	fs.BoolVarP(help, "help", "h", false, "show this help")
+	fs.BoolVar(version, "version", false, "print the version and exit")
+	return fs
+}
+
+// Usage is the --help text.
+func Usage() string {
+	var s1, s2 string
+	var b1, b2 bool
+	return usageText + flagSet(&Options{}, &s1, &s2, &b1, &b2).FlagUsages()
+}

@@ -1,0 +1,321 @@
+// Package engine runs the Rego rules: it compiles every rule module once,
+// reads each rule's METADATA, prepares a single query that routes to all
+// rules, and evaluates it over the model's facts, in parallel chunks. Rules
+// return what Go cannot know (which object, which path, what message); the
+// engine joins their metadata and leaves locations to the caller.
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"path"
+	"reflect"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+
+	"github.com/salint/salint/pkg/finding"
+	"github.com/salint/salint/pkg/loader"
+	"github.com/salint/salint/pkg/model"
+)
+
+// Query is the one entry point every rule is reached through.
+const Query = "data.salint.main.findings"
+
+// rulePackagePrefix is where rule packages live.
+const rulePackagePrefix = "data.salint.rules."
+
+// Engine holds the compiled rules; it is safe for concurrent use.
+type Engine struct {
+	rules     []*finding.Rule // sorted by ID
+	byPackage map[string]*finding.Rule
+	params    map[string]map[string]any // rule ID -> parameter defaults
+	query     rego.PreparedEvalQuery
+}
+
+// Rules returns every rule's metadata, sorted by ID.
+func (e *Engine) Rules() []*finding.Rule { return e.rules }
+
+// Rule finds a rule by ID or name.
+func (e *Engine) Rule(idOrName string) *finding.Rule {
+	for _, r := range e.rules {
+		if strings.EqualFold(r.ID, idOrName) || r.Name == idOrName {
+			return r
+		}
+	}
+	return nil
+}
+
+// Params returns the default parameters of the rule with the given ID.
+func (e *Engine) Params(id string) map[string]any { return e.params[id] }
+
+// ReadModules parses every non-test .rego file of fsys with annotations.
+func ReadModules(fsys fs.FS) ([]*ast.Module, error) {
+	var mods []*ast.Module
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || path.Ext(p) != ".rego" || strings.HasSuffix(p, "_test.rego") {
+			return nil
+		}
+		src, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		m, err := ast.ParseModuleWithOpts(p, string(src), ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})
+		if err != nil {
+			return fmt.Errorf("parsing %s: %w", p, err)
+		}
+		mods = append(mods, m)
+		return nil
+	})
+	return mods, err
+}
+
+// New compiles the rule modules of fsys and prepares the query.
+func New(ctx context.Context, fsys fs.FS) (*Engine, error) {
+	mods, err := ReadModules(fsys)
+	if err != nil {
+		return nil, err
+	}
+	e := &Engine{byPackage: map[string]*finding.Rule{}, params: map[string]map[string]any{}}
+	opts := []func(*rego.Rego){rego.Query(Query), rego.SetRegoVersion(ast.RegoV1)}
+	ids := map[string]string{}
+	for _, m := range mods {
+		opts = append(opts, rego.ParsedModule(m))
+		pkg := m.Package.Path.String()
+		if !strings.HasPrefix(pkg, rulePackagePrefix) {
+			continue
+		}
+		r, params, err := ruleFromModule(m)
+		if err != nil {
+			return nil, err
+		}
+		if other, dup := ids[r.ID]; dup {
+			return nil, fmt.Errorf("%s: rule ID %s is already used by %s", m.Package.Location.File, r.ID, other)
+		}
+		ids[r.ID] = m.Package.Location.File
+		e.rules = append(e.rules, r)
+		e.byPackage[r.Package] = r
+		e.params[r.ID] = params
+	}
+	sort.Slice(e.rules, func(i, j int) bool { return e.rules[i].ID < e.rules[j].ID })
+	e.query, err = rego.New(opts...).PrepareForEval(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("compiling rules: %w", err)
+	}
+	return e, nil
+}
+
+// ruleFromModule reads a rule's package METADATA.
+func ruleFromModule(m *ast.Module) (*finding.Rule, map[string]any, error) {
+	file := m.Package.Location.File
+	pkg := strings.TrimPrefix(m.Package.Path.String(), rulePackagePrefix)
+	var a *ast.Annotations
+	for _, an := range m.Annotations {
+		if an.Scope == "package" {
+			a = an
+		}
+	}
+	if a == nil {
+		return nil, nil, fmt.Errorf("%s: rule package %s has no METADATA block", file, pkg)
+	}
+	str := func(k string) string { s, _ := a.Custom[k].(string); return s }
+	r := &finding.Rule{
+		ID: str("id"), Name: str("name"), Title: a.Title, Description: strings.TrimSpace(a.Description),
+		Category: str("category"), Remediation: strings.TrimSpace(str("remediation")), Package: pkg,
+	}
+	if refs, ok := a.Custom["references"].([]any); ok {
+		for _, ref := range refs {
+			if s, ok := ref.(string); ok {
+				r.References = append(r.References, s)
+			}
+		}
+	}
+	sev, err := finding.ParseSeverity(str("severity"))
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", file, err)
+	}
+	r.Severity = sev
+	var missing []string
+	for k, v := range map[string]string{"title": r.Title, "description": r.Description, "custom.id": r.ID, "custom.name": r.Name, "custom.category": r.Category, "custom.remediation": r.Remediation} {
+		if v == "" {
+			missing = append(missing, k)
+		}
+	}
+	if len(missing) > 0 {
+		sort.Strings(missing)
+		return nil, nil, fmt.Errorf("%s: METADATA lacks %s", file, strings.Join(missing, ", "))
+	}
+	params := map[string]any{}
+	if p, ok := a.Custom["params"].(map[string]any); ok {
+		params = p
+	}
+	return r, params, nil
+}
+
+// Raw is a finding as a rule returned it, before locations are resolved.
+type Raw struct {
+	Rule     *finding.Rule
+	Ref      int
+	Path     loader.Path
+	Message  string
+	Severity finding.Severity
+	Related  []RawRelated
+}
+
+// RawRelated is a related location as a rule returned it.
+type RawRelated struct {
+	Ref     int
+	Path    loader.Path
+	Message string
+}
+
+// chunkSize is how many facts one evaluation sees: large enough to amortise
+// the cost of a query, small enough to spread over workers.
+const chunkSize = 1024
+
+// Evaluate runs every rule over the model. params are the parameters of
+// each rule by ID, already merged with the defaults. Findings come back in
+// no particular order.
+func (e *Engine) Evaluate(ctx context.Context, m *model.Model, params map[string]map[string]any, jobs int) ([]Raw, error) {
+	if jobs < 1 {
+		jobs = 1
+	}
+	paramsTerm := toTerm(reflect.ValueOf(params))
+	type chunk struct{ w, sa, s, inv [2]int }
+	var chunks []chunk
+	n := len(m.Workloads) + len(m.ServiceAccounts) + len(m.Secrets) + len(m.InvalidFields)
+	parts := max(1, (n+chunkSize-1)/chunkSize)
+	split := func(total, i int) [2]int { return [2]int{total * i / parts, total * (i + 1) / parts} }
+	for i := range parts {
+		chunks = append(chunks, chunk{
+			split(len(m.Workloads), i), split(len(m.ServiceAccounts), i),
+			split(len(m.Secrets), i), split(len(m.InvalidFields), i),
+		})
+	}
+	results := make([][]Raw, len(chunks))
+	errs := make([]error, len(chunks))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(jobs, len(chunks)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				c := chunks[i]
+				input := ast.NewObject(
+					[2]*ast.Term{ast.StringTerm("workloads"), toTerm(reflect.ValueOf(m.Workloads[c.w[0]:c.w[1]]))},
+					[2]*ast.Term{ast.StringTerm("serviceAccounts"), toTerm(reflect.ValueOf(m.ServiceAccounts[c.sa[0]:c.sa[1]]))},
+					[2]*ast.Term{ast.StringTerm("secrets"), toTerm(reflect.ValueOf(m.Secrets[c.s[0]:c.s[1]]))},
+					[2]*ast.Term{ast.StringTerm("invalidFields"), toTerm(reflect.ValueOf(m.InvalidFields[c.inv[0]:c.inv[1]]))},
+					[2]*ast.Term{ast.StringTerm("params"), paramsTerm},
+				)
+				results[i], errs[i] = e.eval(ctx, input)
+			}
+		}()
+	}
+	for i := range chunks {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	var out []Raw
+	for i := range chunks {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		out = append(out, results[i]...)
+	}
+	return out, nil
+}
+
+func (e *Engine) eval(ctx context.Context, input ast.Value) ([]Raw, error) {
+	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(input))
+	if err != nil {
+		return nil, fmt.Errorf("evaluating rules: %w", err)
+	}
+	if len(rs) == 0 || len(rs[0].Expressions) == 0 {
+		return nil, nil
+	}
+	items, _ := rs[0].Expressions[0].Value.([]any)
+	out := make([]Raw, 0, len(items))
+	for _, it := range items {
+		raw, err := e.decode(it)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, raw)
+	}
+	return out, nil
+}
+
+// decode checks one rule result against the finding contract.
+func (e *Engine) decode(v any) (Raw, error) {
+	obj, _ := v.(map[string]any)
+	pkg, _ := obj["rule"].(string)
+	r := e.byPackage[pkg]
+	if r == nil {
+		return Raw{}, fmt.Errorf("rule package %q returned a finding but has no metadata", pkg)
+	}
+	raw := Raw{Rule: r, Severity: r.Severity}
+	var ok bool
+	if raw.Ref, ok = asInt(obj["ref"]); !ok {
+		return Raw{}, fmt.Errorf("rule %s returned a finding without a numeric ref: %v", r.ID, obj)
+	}
+	if raw.Message, ok = obj["msg"].(string); !ok || raw.Message == "" {
+		return Raw{}, fmt.Errorf("rule %s returned a finding without msg: %v", r.ID, obj)
+	}
+	raw.Path = asPath(obj["path"])
+	if s, ok := obj["severity"].(string); ok {
+		sev, err := finding.ParseSeverity(s)
+		if err != nil {
+			return Raw{}, fmt.Errorf("rule %s: %w", r.ID, err)
+		}
+		raw.Severity = sev
+	}
+	if rel, ok := obj["related"].([]any); ok {
+		for _, x := range rel {
+			ro, _ := x.(map[string]any)
+			ref, ok := asInt(ro["ref"])
+			if !ok {
+				return Raw{}, fmt.Errorf("rule %s returned a related location without ref: %v", r.ID, x)
+			}
+			msg, _ := ro["msg"].(string)
+			raw.Related = append(raw.Related, RawRelated{Ref: ref, Path: asPath(ro["path"]), Message: msg})
+		}
+	}
+	return raw, nil
+}
+
+func asInt(v any) (int, bool) {
+	switch n := v.(type) {
+	case json.Number:
+		i, err := n.Int64()
+		return int(i), err == nil
+	case int:
+		return n, true
+	case float64:
+		return int(n), n == float64(int(n))
+	}
+	return 0, false
+}
+
+func asPath(v any) loader.Path {
+	arr, _ := v.([]any)
+	p := make(loader.Path, 0, len(arr))
+	for _, e := range arr {
+		if i, ok := asInt(e); ok {
+			p = append(p, i)
+		} else if s, ok := e.(string); ok {
+			p = append(p, s)
+		}
+	}
+	return p
+}

@@ -1,0 +1,94 @@
+package engine
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+	"sync"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+)
+
+// toTerm converts facts to a Rego value directly, field by field following
+// the json tags, without the JSON round trip of rego.EvalInput: building the
+// input is on the hot path of every run.
+func toTerm(v reflect.Value) *ast.Term {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			return ast.NullTerm()
+		}
+		return toTerm(v.Elem())
+	case reflect.String:
+		return ast.StringTerm(v.String())
+	case reflect.Bool:
+		return ast.BooleanTerm(v.Bool())
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return ast.IntNumberTerm(int(v.Int()))
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return ast.UIntNumberTerm(v.Uint())
+	case reflect.Slice:
+		if v.IsNil() && v.Type().Elem().Kind() == reflect.Interface {
+			return ast.NullTerm() // an absent path
+		}
+		terms := make([]*ast.Term, v.Len())
+		for i := range terms {
+			terms[i] = toTerm(v.Index(i))
+		}
+		return ast.ArrayTerm(terms...)
+	case reflect.Map:
+		keys := v.MapKeys()
+		items := make([][2]*ast.Term, 0, len(keys))
+		for _, k := range keys {
+			items = append(items, [2]*ast.Term{ast.StringTerm(fmt.Sprint(k.Interface())), toTerm(v.MapIndex(k))})
+		}
+		return ast.ObjectTerm(items...)
+	case reflect.Struct:
+		fields := structFields(v.Type())
+		items := make([][2]*ast.Term, 0, len(fields))
+		for _, f := range fields {
+			items = append(items, [2]*ast.Term{f.key, toTerm(v.FieldByIndex(f.index))})
+		}
+		return ast.ObjectTerm(items...)
+	}
+	panic(fmt.Sprintf("engine: cannot convert %s to a Rego value", v.Type()))
+}
+
+type structField struct {
+	key   *ast.Term
+	index []int
+}
+
+var fieldCache sync.Map // reflect.Type -> []structField
+
+// structFields lists a struct's fields by their json names, flattening
+// embedded structs as encoding/json does.
+func structFields(t reflect.Type) []structField {
+	if f, ok := fieldCache.Load(t); ok {
+		return f.([]structField)
+	}
+	var out []structField
+	var walk func(t reflect.Type, index []int)
+	walk = func(t reflect.Type, index []int) {
+		for i := range t.NumField() {
+			f := t.Field(i)
+			idx := append(append([]int{}, index...), i)
+			tag := f.Tag.Get("json")
+			name, _, _ := strings.Cut(tag, ",")
+			if tag == "-" || !f.IsExported() {
+				continue
+			}
+			if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
+				walk(f.Type, idx)
+				continue
+			}
+			if name == "" {
+				name = f.Name
+			}
+			out = append(out, structField{ast.StringTerm(name), idx})
+		}
+	}
+	walk(t, nil)
+	fieldCache.Store(t, out)
+	return out
+}

@@ -1,0 +1,219 @@
+// Package finding holds what the linter reports: rules, findings, input
+// errors and the run summary. It is the contract between the engine, which
+// produces findings, and the reporters, which print them; it knows nothing of
+// YAML or Rego.
+package finding
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Severity orders findings; the zero value is Info.
+type Severity int
+
+// Severities from least to most severe.
+const (
+	Info Severity = iota
+	Low
+	Medium
+	High
+	Critical
+)
+
+var severityNames = [...]string{"info", "low", "medium", "high", "critical"}
+
+// Severities lists every severity from least to most severe.
+func Severities() []Severity { return []Severity{Info, Low, Medium, High, Critical} }
+
+func (s Severity) String() string {
+	if s < Info || s > Critical {
+		return fmt.Sprintf("severity(%d)", int(s))
+	}
+	return severityNames[s]
+}
+
+// ParseSeverity reads one of info, low, medium, high, critical.
+func ParseSeverity(name string) (Severity, error) {
+	for i, n := range severityNames {
+		if n == name {
+			return Severity(i), nil
+		}
+	}
+	return 0, fmt.Errorf("unknown severity %q (want one of %s)", name, strings.Join(severityNames[:], ", "))
+}
+
+// SecurityScore is the CVSS-like number GitHub code scanning reads from
+// the security-severity property.
+func (s Severity) SecurityScore() string {
+	switch s {
+	case Critical:
+		return "9.5"
+	case High:
+		return "8.0"
+	case Medium:
+		return "5.5"
+	case Low:
+		return "3.0"
+	default:
+		return "0.0"
+	}
+}
+
+// Rule is a rule's metadata, read from its METADATA block.
+type Rule struct {
+	ID          string   `json:"id"`
+	Name        string   `json:"name"`
+	Title       string   `json:"title"`
+	Description string   `json:"description"`
+	Severity    Severity `json:"-"`
+	Category    string   `json:"category"`
+	Remediation string   `json:"remediation"`
+	References  []string `json:"references"`
+	// Package is the Rego package that implements the rule.
+	Package string `json:"-"`
+	// Doc is the rule's generated markdown documentation.
+	Doc string `json:"-"`
+}
+
+// DocURL is where the rule's documentation is published.
+func (r Rule) DocURL() string {
+	return "https://github.com/salint/salint/blob/main/docs/rules/" + r.ID + ".md"
+}
+
+// Location is a position in an input file; Line and Column start at 1.
+type Location struct {
+	File   string `json:"file"`
+	Line   int    `json:"line"`
+	Column int    `json:"column"`
+}
+
+func (l Location) String() string { return fmt.Sprintf("%s:%d:%d", l.File, l.Line, l.Column) }
+
+// Related is a secondary location that explains a finding, such as the
+// ServiceAccount a pod runs as.
+type Related struct {
+	Location
+	Message string `json:"message"`
+}
+
+// Object identifies the Kubernetes object a finding is about.
+type Object struct {
+	APIVersion string `json:"apiVersion"`
+	Kind       string `json:"kind"`
+	Namespace  string `json:"namespace"`
+	Name       string `json:"name"`
+}
+
+// String is "Kind ns/name", or "Kind name" for cluster-scoped objects.
+func (o Object) String() string {
+	if o.Namespace == "" {
+		return o.Kind + " " + o.Name
+	}
+	return o.Kind + " " + o.Namespace + "/" + o.Name
+}
+
+// Finding is one problem found by one rule on one object.
+type Finding struct {
+	Rule     *Rule
+	Severity Severity
+	Message  string
+	Location
+	Object Object
+	// Path is the field path of the offending node, e.g.
+	// spec.template.spec.serviceAccountName.
+	Path string
+	// HelmSource is the template named by the document's "# Source:" comment.
+	HelmSource    string
+	Related       []Related
+	Fingerprint   string
+	Suppressed    bool
+	Justification string
+	// SourceLine is the text of the offending line, for the text report.
+	SourceLine string
+}
+
+// InputError is a document or file that could not be read or parsed.
+// Line and Column are 0 when the error concerns the whole file.
+type InputError struct {
+	Location
+	Message string `json:"message"`
+}
+
+func (e InputError) Error() string {
+	if e.Line == 0 {
+		return e.File + ": " + e.Message
+	}
+	return e.Location.String() + ": " + e.Message
+}
+
+// Skipped is a document that was read but not linted, with the reason.
+type Skipped struct {
+	Location
+	Kind   string `json:"kind"`
+	Reason string `json:"reason"`
+}
+
+// Summary counts what a run read and found. Documents = Objects + Skipped +
+// Errors: each List item counts as one document, and a file that could not
+// be read counts as one document in error.
+type Summary struct {
+	Files      int              `json:"files"`
+	Documents  int              `json:"documents"`
+	Objects    int              `json:"objects"`
+	Skipped    int              `json:"skipped"`
+	Errors     int              `json:"errors"`
+	Findings   int              `json:"findings"`
+	Suppressed int              `json:"suppressed"`
+	BySeverity map[Severity]int `json:"-"`
+}
+
+// Report is everything a run produced, ready for a reporter.
+type Report struct {
+	Tool     Tool
+	Summary  Summary
+	Rules    []*Rule // every rule that ran, sorted by ID
+	Findings []Finding
+	Errors   []InputError
+	Skipped  []Skipped
+	// Notes are non-fatal messages for the user, e.g. a FIFO that was not read.
+	Notes []string
+}
+
+// Tool names the program that produced a report.
+type Tool struct {
+	Name       string
+	Version    string
+	Commit     string
+	OPAVersion string
+}
+
+// Sort orders findings by file, line, column, rule ID, object and message,
+// so that output is byte-identical whatever order they were produced in.
+func Sort(fs []Finding) {
+	slices.SortFunc(fs, func(a, b Finding) int {
+		return cmp.Or(
+			cmp.Compare(a.File, b.File),
+			cmp.Compare(a.Line, b.Line),
+			cmp.Compare(a.Column, b.Column),
+			cmp.Compare(a.Rule.ID, b.Rule.ID),
+			cmp.Compare(a.Object.String(), b.Object.String()),
+			cmp.Compare(a.Path, b.Path),
+			cmp.Compare(a.Message, b.Message),
+		)
+	})
+}
+
+// SortErrors orders input errors by file and position.
+func SortErrors(es []InputError) {
+	slices.SortFunc(es, func(a, b InputError) int {
+		return cmp.Or(
+			cmp.Compare(a.File, b.File),
+			cmp.Compare(a.Line, b.Line),
+			cmp.Compare(a.Column, b.Column),
+			cmp.Compare(a.Message, b.Message),
+		)
+	})
+}

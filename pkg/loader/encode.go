@@ -1,0 +1,463 @@
+package loader
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	yaml "go.yaml.in/yaml/v3"
+)
+
+// encoder turns one parsed YAML node into JSON with the values
+// sigs.k8s.io/yaml (and so kubectl) would give it: YAML 1.1 scalars (yes/no
+// are booleans, 0777 is octal), merge keys, aliases expanded, non-string keys
+// turned into strings. It records the position of every node on the way, so
+// a document is parsed once and walked once. Duplicate keys, alias cycles and
+// expansion beyond the limits are errors, as they are for kubectl or would
+// let hostile input exhaust memory.
+type encoder struct {
+	buf        []byte
+	pos        *Positions
+	lineOffset int
+	maxDepth   int
+	nodeBudget int
+	byteBudget int
+	active     map[*yaml.Node]bool // anchors being expanded, to catch cycles
+	skip       map[pathHash]bool   // nodes to encode as null (after a type error)
+	noPos      bool
+}
+
+// EncodeError is a document that has no JSON meaning, with where it fails.
+type EncodeError struct {
+	Pos
+	Msg string
+}
+
+func (e *EncodeError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Msg) }
+
+type encodeAbort struct{ err *EncodeError }
+
+func (e *encoder) fail(n *yaml.Node, format string, args ...any) {
+	panic(encodeAbort{&EncodeError{Pos{n.Line + e.lineOffset, n.Column}, fmt.Sprintf(format, args...)}})
+}
+
+// encodeNode encodes n and, unless e.noPos, indexes the positions of its
+// subtree. Errors are returned, never panicked to the caller.
+func (e *encoder) encodeNode(n *yaml.Node) (out []byte, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			a, ok := r.(encodeAbort)
+			if !ok {
+				panic(r)
+			}
+			err = a.err
+		}
+	}()
+	if !e.noPos {
+		e.pos.add(fnvOffset, n.Line+e.lineOffset, n.Column)
+	}
+	e.value(n, fnvOffset, 0)
+	return e.buf, nil
+}
+
+func (e *encoder) spend(n *yaml.Node, bytes int) {
+	e.nodeBudget--
+	e.byteBudget -= bytes
+	if e.nodeBudget < 0 || e.byteBudget < 0 {
+		e.fail(n, "document expands beyond the size limit (alias bomb?)")
+	}
+}
+
+func (e *encoder) value(n *yaml.Node, h pathHash, depth int) {
+	if depth > e.maxDepth {
+		e.fail(n, "nesting deeper than %d levels", e.maxDepth)
+	}
+	if e.skip != nil && e.skip[h] {
+		e.buf = append(e.buf, "null"...)
+		return
+	}
+	switch n.Kind {
+	case yaml.DocumentNode:
+		if len(n.Content) == 0 {
+			e.buf = append(e.buf, "null"...)
+			return
+		}
+		e.value(n.Content[0], h, depth)
+	case yaml.AliasNode:
+		if n.Alias == nil {
+			e.fail(n, "unknown anchor %q", n.Value)
+		}
+		if e.active[n.Alias] {
+			e.fail(n, "anchor %q contains itself", n.Value)
+		}
+		if e.active == nil {
+			e.active = map[*yaml.Node]bool{}
+		}
+		e.active[n.Alias] = true
+		e.value(n.Alias, h, depth)
+		delete(e.active, n.Alias)
+	case yaml.ScalarNode:
+		e.scalar(n)
+	case yaml.SequenceNode:
+		e.spend(n, 2)
+		e.buf = append(e.buf, '[')
+		for i, c := range n.Content {
+			if i > 0 {
+				e.buf = append(e.buf, ',')
+			}
+			ch := h.index(i)
+			if !e.noPos {
+				e.pos.add(ch, c.Line+e.lineOffset, c.Column)
+			}
+			e.value(c, ch, depth+1)
+		}
+		e.buf = append(e.buf, ']')
+	case yaml.MappingNode:
+		e.mapping(n, h, depth)
+	default:
+		e.fail(n, "unsupported YAML node")
+	}
+}
+
+type mapEntry struct {
+	key      string
+	keyNode  *yaml.Node
+	value    *yaml.Node
+	explicit bool // written in this mapping, not merged in
+}
+
+func (e *encoder) mapping(n *yaml.Node, h pathHash, depth int) {
+	e.spend(n, 2)
+	var entries []mapEntry
+	index := func(k string) int {
+		for i := range entries {
+			if entries[i].key == k {
+				return i
+			}
+		}
+		return -1
+	}
+	set := func(me mapEntry) {
+		if i := index(me.key); i >= 0 {
+			if me.explicit && entries[i].explicit {
+				e.fail(me.keyNode, "mapping key %q already defined at line %d", me.key, entries[i].keyNode.Line+e.lineOffset)
+			}
+			entries[i] = me
+			return
+		}
+		entries = append(entries, me)
+	}
+	var merge func(v *yaml.Node, explicit bool, seen int)
+	merge = func(v *yaml.Node, explicit bool, seen int) {
+		if seen > e.maxDepth {
+			e.fail(v, "merge nesting deeper than %d levels", e.maxDepth)
+		}
+		for v.Kind == yaml.AliasNode && v.Alias != nil {
+			v = v.Alias
+		}
+		switch v.Kind {
+		case yaml.MappingNode:
+			e.collect(v, func(me mapEntry) { me.explicit = false; set(me) }, func(mv *yaml.Node) { merge(mv, false, seen+1) })
+		case yaml.SequenceNode:
+			// Earlier maps in a merge sequence take precedence over later ones.
+			for i := len(v.Content) - 1; i >= 0; i-- {
+				c := v.Content[i]
+				for c.Kind == yaml.AliasNode && c.Alias != nil {
+					c = c.Alias
+				}
+				if c.Kind != yaml.MappingNode {
+					e.fail(v.Content[i], "map merge requires map or sequence of maps as the value")
+				}
+				merge(c, false, seen+1)
+			}
+		default:
+			e.fail(v, "map merge requires map or sequence of maps as the value")
+		}
+	}
+	e.collect(n, set, func(v *yaml.Node) { merge(v, true, 0) })
+
+	e.buf = append(e.buf, '{')
+	for i, me := range entries {
+		if i > 0 {
+			e.buf = append(e.buf, ',')
+		}
+		e.buf = appendJSONString(e.buf, me.key)
+		e.buf = append(e.buf, ':')
+		ch := h.key(me.key)
+		if !e.noPos {
+			e.pos.add(ch, me.keyNode.Line+e.lineOffset, me.keyNode.Column)
+		}
+		e.value(me.value, ch, depth+1)
+	}
+	e.buf = append(e.buf, '}')
+}
+
+// collect calls set for every key of mapping n in order and merge for the
+// value of every merge key (<<).
+func (e *encoder) collect(n *yaml.Node, set func(mapEntry), merge func(*yaml.Node)) {
+	if len(n.Content)%2 != 0 {
+		e.fail(n, "malformed mapping")
+	}
+	for i := 0; i < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if isMergeKey(k) {
+			merge(v)
+			continue
+		}
+		set(mapEntry{key: e.keyString(k), keyNode: k, value: v, explicit: true})
+	}
+}
+
+func isMergeKey(k *yaml.Node) bool {
+	if k.Kind != yaml.ScalarNode || k.Value != "<<" {
+		return false
+	}
+	if k.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+		return false
+	}
+	return k.Style&yaml.TaggedStyle == 0 || k.Tag == "!!merge"
+}
+
+// keyString converts a mapping key as sigs.k8s.io/yaml does: strings stay,
+// numbers and booleans become their string form, anything else is an error.
+func (e *encoder) keyString(k *yaml.Node) string {
+	for k.Kind == yaml.AliasNode && k.Alias != nil {
+		k = k.Alias
+	}
+	if k.Kind != yaml.ScalarNode {
+		e.fail(k, "mapping key is not a scalar")
+	}
+	v := e.resolve(k)
+	switch v := v.(type) {
+	case string:
+		return v
+	case int64:
+		return strconv.FormatInt(v, 10)
+	case float64:
+		switch {
+		case math.IsInf(v, 1):
+			return ".inf"
+		case math.IsInf(v, -1):
+			return "-.inf"
+		case math.IsNaN(v):
+			return ".nan"
+		}
+		return strconv.FormatFloat(v, 'g', -1, 32)
+	case bool:
+		return strconv.FormatBool(v)
+	case nil:
+		e.fail(k, "mapping key is null")
+	}
+	e.fail(k, "unsupported mapping key %q", k.Value)
+	return ""
+}
+
+func (e *encoder) scalar(n *yaml.Node) {
+	e.spend(n, len(n.Value)+2)
+	switch v := e.resolve(n).(type) {
+	case nil:
+		e.buf = append(e.buf, "null"...)
+	case bool:
+		e.buf = strconv.AppendBool(e.buf, v)
+	case int64:
+		e.buf = strconv.AppendInt(e.buf, v, 10)
+	case uint64:
+		e.buf = strconv.AppendUint(e.buf, v, 10)
+	case float64:
+		if math.IsInf(v, 0) || math.IsNaN(v) {
+			e.fail(n, "value %s cannot be represented in JSON", n.Value)
+		}
+		b, _ := json.Marshal(v) // the number format encoding/json gives kubectl
+		e.buf = append(e.buf, b...)
+	case string:
+		e.buf = appendJSONString(e.buf, v)
+	}
+}
+
+// Tags that YAML 1.1 resolves; any other explicit tag leaves the text a string.
+const (
+	tagStr       = "!!str"
+	tagBool      = "!!bool"
+	tagInt       = "!!int"
+	tagFloat     = "!!float"
+	tagNull      = "!!null"
+	tagBinary    = "!!binary"
+	tagTimestamp = "!!timestamp"
+)
+
+// resolve gives a scalar its YAML 1.1 value: nil, bool, int64, uint64,
+// float64 or string.
+func (e *encoder) resolve(n *yaml.Node) any {
+	quoted := n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) != 0
+	tag := ""
+	if n.Style&yaml.TaggedStyle != 0 {
+		tag = n.Tag
+	}
+	if tag == "" && quoted {
+		return n.Value
+	}
+	switch tag {
+	case "":
+		return resolvePlain(n.Value)
+	case tagStr:
+		return n.Value
+	case tagBinary:
+		b, err := base64.StdEncoding.DecodeString(n.Value)
+		if err != nil {
+			e.fail(n, "!!binary value contains invalid base64 data")
+		}
+		return string(b)
+	case tagBool, tagInt, tagFloat, tagNull, tagTimestamp:
+		v := resolvePlain(n.Value)
+		ok := false
+		switch v.(type) {
+		case bool:
+			ok = tag == tagBool
+		case int64, uint64:
+			ok = tag == tagInt
+			if tag == tagFloat {
+				switch x := v.(type) {
+				case int64:
+					v, ok = float64(x), true
+				case uint64:
+					ok = false
+				}
+			}
+		case float64:
+			ok = tag == tagFloat
+		case nil:
+			ok = tag == tagNull
+		case string:
+			ok = tag == tagTimestamp && isTimestamp(n.Value)
+		}
+		if !ok {
+			e.fail(n, "cannot decode %q as a %s", n.Value, tag)
+		}
+		return v
+	}
+	return n.Value
+}
+
+var yaml11Float = regexp.MustCompile(`^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`)
+
+// resolvePlain applies the YAML 1.1 rules of go-yaml v2 to an untagged plain
+// scalar.
+func resolvePlain(s string) any {
+	if s == "" {
+		return nil
+	}
+	switch c := s[0]; {
+	case c == '+' || c == '-' || c >= '0' && c <= '9':
+	case c == '.' || c == '~' || strings.IndexByte("yYnNtTfFoO<", c) >= 0:
+	default:
+		return s
+	}
+	switch s {
+	case "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON":
+		return true
+	case "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF":
+		return false
+	case "~", "null", "Null", "NULL":
+		return nil
+	case ".nan", ".NaN", ".NAN":
+		return math.NaN()
+	case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF":
+		return math.Inf(1)
+	case "-.inf", "-.Inf", "-.INF":
+		return math.Inf(-1)
+	}
+	switch c := s[0]; {
+	case c == '.':
+		if f, err := strconv.ParseFloat(s, 64); err == nil {
+			return f
+		}
+	case c == '+' || c == '-' || c >= '0' && c <= '9':
+		plain := strings.ReplaceAll(s, "_", "")
+		if i, err := strconv.ParseInt(plain, 0, 64); err == nil {
+			return i
+		}
+		if u, err := strconv.ParseUint(plain, 0, 64); err == nil {
+			return u
+		}
+		if yaml11Float.MatchString(plain) {
+			if f, err := strconv.ParseFloat(plain, 64); err == nil {
+				return f
+			}
+		}
+		if rest, ok := strings.CutPrefix(plain, "0b"); ok {
+			if i, err := strconv.ParseInt(rest, 2, 64); err == nil {
+				return i
+			}
+			if u, err := strconv.ParseUint(rest, 2, 64); err == nil {
+				return u
+			}
+		} else if rest, ok := strings.CutPrefix(plain, "-0b"); ok {
+			if i, err := strconv.ParseInt("-"+rest, 2, 64); err == nil {
+				return i
+			}
+		}
+	}
+	return s
+}
+
+// isTimestamp reports whether s starts like a YAML timestamp (YYYY-...).
+func isTimestamp(s string) bool {
+	return len(s) >= 5 && s[4] == '-' && strings.Trim(s[:4], "0123456789") == ""
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendJSONString writes s as a JSON string the way encoding/json does
+// (without HTML escaping), replacing invalid UTF-8 with U+FFFD.
+func appendJSONString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}

@@ -1,0 +1,351 @@
+// Package loader reads manifest files into objects: it splits YAML streams
+// into documents, parses each document once, records the position of every
+// node, converts values exactly as kubectl would, unpacks Lists, and decodes
+// the kinds it is asked for strictly into Go types, keeping every field that
+// strict decoding rejects. It knows nothing of rules or of Kubernetes types:
+// which kinds to decode, and into what, is the caller's choice.
+package loader
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/salint/salint/pkg/finding"
+)
+
+// Defaults for Options.
+const (
+	DefaultMaxFileSize = 64 << 20
+	DefaultMaxDepth    = 100
+)
+
+// Target is what a checked kind is decoded into.
+type Target struct {
+	// Value is a pointer to a fresh Go value, e.g. &appsv1.Deployment{}.
+	Value any
+	// Strict lists the field path prefixes whose unknown fields are reported
+	// (e.g. "spec.template" for a CRD that embeds a pod template); nil
+	// reports every unknown field.
+	Strict []string
+}
+
+// Kinds says which kinds are checked: it returns nil for kinds that are only
+// counted as skipped.
+type Kinds func(apiVersion, kind string) *Target
+
+// Options tune loading; the zero value is usable.
+type Options struct {
+	MaxFileSize int64 // bytes; 0 means DefaultMaxFileSize
+	MaxDepth    int   // nesting levels; 0 means DefaultMaxDepth
+	Kinds       Kinds
+}
+
+func (o Options) maxFileSize() int64 {
+	if o.MaxFileSize > 0 {
+		return o.MaxFileSize
+	}
+	return DefaultMaxFileSize
+}
+
+// File is one input file and everything read from it.
+type File struct {
+	Path      string // as the user named it
+	Content   []byte // the text, for showing offending lines
+	Documents int    // non-empty documents, each List item counting as one
+	Objects   []*Object
+	Skipped   []finding.Skipped
+	Errors    []finding.InputError
+}
+
+// Line returns the text of the 1-based line n without its line ending.
+func (f *File) Line(n int) string {
+	data := f.Content
+	for i := 1; i < n; i++ {
+		j := bytes.IndexByte(data, '\n')
+		if j < 0 {
+			return ""
+		}
+		data = data[j+1:]
+	}
+	if j := bytes.IndexByte(data, '\n'); j >= 0 {
+		data = data[:j]
+	}
+	return string(bytes.TrimSuffix(data, []byte("\r")))
+}
+
+// Object is one checked Kubernetes object.
+type Object struct {
+	File       string
+	HelmSource string
+	APIVersion string
+	Kind       string
+	Namespace  string // as written; "" when absent
+	Name       string
+	// Value is the decoded Target.Value.
+	Value any
+	// FieldErrors are the fields strict decoding rejected.
+	FieldErrors []FieldError
+	Positions   *Positions
+}
+
+// Pos returns where the node at path stands, or its nearest present
+// ancestor when it is absent.
+func (o *Object) Pos(path Path) Pos {
+	p, _ := o.Positions.Find(path)
+	return p
+}
+
+// FieldError is a field that Kubernetes would reject or silently drop.
+type FieldError struct {
+	Path    Path
+	Problem string // "unknown" or "type"
+	Detail  string
+}
+
+var yamlErrLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// Parse reads the documents of one file whose content is already in memory.
+func Parse(name string, content []byte, opts Options) *File {
+	f := &File{Path: name, Content: content}
+	if int64(len(content)) > opts.maxFileSize() {
+		f.fileError(fmt.Sprintf("file is larger than the %d byte limit", opts.maxFileSize()))
+		f.Content = nil
+		return f
+	}
+	data := bytes.TrimPrefix(content, []byte("\xef\xbb\xbf"))
+	if bytes.IndexByte(data, 0) >= 0 {
+		f.fileError("binary file (contains NUL bytes)")
+		return f
+	}
+	for _, c := range splitDocuments(data) {
+		f.parseChunk(c, opts)
+	}
+	return f
+}
+
+func (f *File) fileError(msg string) {
+	f.Documents++
+	f.Errors = append(f.Errors, finding.InputError{Location: finding.Location{File: f.Path}, Message: msg})
+}
+
+func (f *File) docError(line, col int, msg string) {
+	f.Documents++
+	f.Errors = append(f.Errors, finding.InputError{Location: finding.Location{File: f.Path, Line: line, Column: col}, Message: msg})
+}
+
+func (f *File) parseChunk(c chunk, opts Options) {
+	if !utf8.Valid(c.text) {
+		line := c.startLine + firstInvalidUTF8Line(c.text)
+		f.docError(line, 1, "document is not valid UTF-8")
+		return
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(c.text))
+	for {
+		var doc yaml.Node
+		err := dec.Decode(&doc)
+		if err == io.EOF {
+			return
+		}
+		if err != nil {
+			line, msg := c.startLine, strings.TrimPrefix(err.Error(), "yaml: ")
+			if m := yamlErrLine.FindStringSubmatch(err.Error()); m != nil {
+				n, _ := strconv.Atoi(m[1])
+				line, msg = c.startLine+n-1, m[2]
+			}
+			f.docError(line, 1, "YAML syntax error: "+msg)
+			return
+		}
+		f.document(&doc, c, opts)
+	}
+}
+
+func firstInvalidUTF8Line(b []byte) int {
+	line := 0
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		if r == utf8.RuneError && size == 1 {
+			return line
+		}
+		if r == '\n' {
+			line++
+		}
+		b = b[size:]
+	}
+	return line
+}
+
+func (f *File) newEncoder(c chunk, opts Options, withPositions bool) *encoder {
+	depth := opts.MaxDepth
+	if depth <= 0 {
+		depth = DefaultMaxDepth
+	}
+	e := &encoder{
+		lineOffset: c.startLine - 1,
+		maxDepth:   depth,
+		nodeBudget: 2*len(c.text) + 10000,
+		byteBudget: 8*len(c.text) + 1<<20,
+		noPos:      !withPositions,
+	}
+	if withPositions {
+		e.pos = &Positions{}
+	}
+	return e
+}
+
+func (f *File) document(doc *yaml.Node, c chunk, opts Options) {
+	root := doc
+	if root.Kind == yaml.DocumentNode {
+		if len(root.Content) == 0 {
+			return
+		}
+		root = root.Content[0]
+	}
+	for root.Kind == yaml.AliasNode && root.Alias != nil {
+		root = root.Alias
+	}
+	if root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
+		return // empty or comment-only document
+	}
+	source := helmSource(c.text)
+	line, col := root.Line+c.startLine-1, root.Column
+	skip := func(kind, reason string) {
+		f.Documents++
+		f.Skipped = append(f.Skipped, finding.Skipped{
+			Location: finding.Location{File: f.Path, Line: line, Column: col}, Kind: kind, Reason: reason,
+		})
+	}
+	if root.Kind != yaml.MappingNode {
+		skip("", "not a Kubernetes object: the document is not a mapping")
+		return
+	}
+	apiVersion, kind := scalarField(root, "apiVersion"), scalarField(root, "kind")
+	if apiVersion == "" || kind == "" {
+		skip(kind, "not a Kubernetes object: no apiVersion or kind")
+		return
+	}
+	items := field(root, "items")
+	for items != nil && items.Kind == yaml.AliasNode && items.Alias != nil {
+		items = items.Alias
+	}
+	isList := strings.HasSuffix(kind, "List") && items != nil && items.Kind == yaml.SequenceNode
+	if isList || f.target(apiVersion, kind, opts) == nil {
+		// Objects that are not decoded are still walked once, so that
+		// duplicate keys and alias bombs are errors whatever the kind.
+		check := f.newEncoder(c, opts, false)
+		if _, err := check.encodeNode(root); err != nil {
+			ee := err.(*EncodeError)
+			f.docError(ee.Line, ee.Column, ee.Msg)
+			return
+		}
+	}
+	if !isList {
+		f.object(root, c, source, opts, skip)
+		return
+	}
+	for _, item := range items.Content {
+		for item.Kind == yaml.AliasNode && item.Alias != nil {
+			item = item.Alias
+		}
+		line, col = item.Line+c.startLine-1, item.Column
+		f.object(item, c, source, opts, skip)
+	}
+}
+
+func (f *File) target(apiVersion, kind string, opts Options) *Target {
+	if opts.Kinds == nil {
+		return nil
+	}
+	return opts.Kinds(apiVersion, kind)
+}
+
+func (f *File) object(n *yaml.Node, c chunk, source string, opts Options, skip func(kind, reason string)) {
+	if n.Kind != yaml.MappingNode {
+		skip("", "not a Kubernetes object: the List item is not a mapping")
+		return
+	}
+	apiVersion, kind := scalarField(n, "apiVersion"), scalarField(n, "kind")
+	if apiVersion == "" || kind == "" {
+		skip(kind, "not a Kubernetes object: no apiVersion or kind")
+		return
+	}
+	target := f.target(apiVersion, kind, opts)
+	if target == nil {
+		skip(kind, fmt.Sprintf("kind %s (%s) is not checked", kind, apiVersion))
+		return
+	}
+	e := f.newEncoder(c, opts, true)
+	data, err := e.encodeNode(n)
+	if err != nil {
+		ee := err.(*EncodeError)
+		f.docError(ee.Line, ee.Column, ee.Msg)
+		return
+	}
+	e.pos.freeze()
+	o := &Object{
+		File:       f.Path,
+		HelmSource: source,
+		APIVersion: apiVersion,
+		Kind:       kind,
+		Positions:  e.pos,
+		Value:      target.Value,
+	}
+	if md := field(n, "metadata"); md != nil {
+		for md.Kind == yaml.AliasNode && md.Alias != nil {
+			md = md.Alias
+		}
+		o.Name, o.Namespace = scalarField(md, "name"), scalarField(md, "namespace")
+		if o.Name == "" {
+			o.Name = scalarField(md, "generateName") // named by the API server on creation
+		}
+	}
+	o.FieldErrors = decodeStrict(data, target, func(skip map[pathHash]bool) []byte {
+		re := f.newEncoder(c, opts, false)
+		re.skip = skip
+		out, _ := re.encodeNode(n)
+		return out
+	})
+	f.Documents++
+	f.Objects = append(f.Objects, o)
+}
+
+// field returns the value node of key in mapping n, or nil.
+func field(n *yaml.Node, key string) *yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if k := n.Content[i]; k.Kind == yaml.ScalarNode && k.Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// scalarField returns the string value of key in mapping n, or "".
+func scalarField(n *yaml.Node, key string) string {
+	v := field(n, key)
+	for v != nil && v.Kind == yaml.AliasNode {
+		v = v.Alias
+	}
+	if v == nil || v.Kind != yaml.ScalarNode {
+		return ""
+	}
+	var e encoder
+	s, _ := func() (s any, err error) {
+		defer func() {
+			if recover() != nil {
+				s = nil
+			}
+		}()
+		return e.resolve(v), nil
+	}()
+	str, _ := s.(string)
+	return str
+}

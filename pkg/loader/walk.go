@@ -1,0 +1,229 @@
+package loader
+
+import (
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+)
+
+// Input is one file to read: a path as the user named it (or found below a
+// named directory), or standard input.
+type Input struct {
+	Path  string
+	Stdin bool
+}
+
+// StdinName is how standard input is named in reports.
+const StdinName = "<stdin>"
+
+// Discover expands the user's paths into the files to read, in a stable
+// order: named files always (whatever their extension), and below named
+// directories every *.yaml, *.yml and *.json file, skipping hidden
+// directories, node_modules, excluded paths and symlink loops. Problems that
+// do not stop the run (a FIFO, a loop) are returned as notes; paths that do
+// not exist are errors.
+func Discover(paths []string, exclude []string) (inputs []Input, notes []string, errs []error) {
+	ex, err := compileGlobs(exclude)
+	if err != nil {
+		return nil, nil, []error{err}
+	}
+	seen := map[string]bool{}
+	add := func(p string) {
+		if !seen[p] {
+			seen[p] = true
+			inputs = append(inputs, Input{Path: p})
+		}
+	}
+	for _, root := range paths {
+		if root == "-" {
+			inputs = append(inputs, Input{Path: StdinName, Stdin: true})
+			continue
+		}
+		info, err := os.Stat(root)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", root, unwrapPathError(err)))
+			continue
+		}
+		if !info.IsDir() {
+			if !info.Mode().IsRegular() {
+				notes = append(notes, fmt.Sprintf("%s: skipped: not a regular file", root))
+				continue
+			}
+			add(root)
+			continue
+		}
+		w := walker{root: root, exclude: ex, add: add, visited: map[string]bool{}}
+		w.dir(root)
+		notes = append(notes, w.notes...)
+		errs = append(errs, w.errs...)
+	}
+	return inputs, notes, errs
+}
+
+func unwrapPathError(err error) error {
+	if pe, ok := err.(*fs.PathError); ok {
+		return pe.Err
+	}
+	return err
+}
+
+type walker struct {
+	root    string
+	exclude []*regexp.Regexp
+	add     func(string)
+	visited map[string]bool // real paths of directories entered, to stop symlink loops
+	notes   []string
+	errs    []error
+}
+
+func (w *walker) excluded(p string) bool {
+	rel, err := filepath.Rel(w.root, p)
+	if err != nil {
+		rel = p
+	}
+	for _, cands := range []string{filepath.ToSlash(rel), filepath.ToSlash(p), filepath.Base(p)} {
+		for _, re := range w.exclude {
+			if re.MatchString(cands) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (w *walker) dir(dir string) {
+	real, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		w.errs = append(w.errs, fmt.Errorf("%s: %w", dir, unwrapPathError(err)))
+		return
+	}
+	if w.visited[real] {
+		w.notes = append(w.notes, fmt.Sprintf("%s: skipped: symlink loop", dir))
+		return
+	}
+	w.visited[real] = true
+	defer delete(w.visited, real)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		w.errs = append(w.errs, fmt.Errorf("%s: %w", dir, unwrapPathError(err)))
+		return
+	}
+	for _, e := range entries {
+		p := filepath.Join(dir, e.Name())
+		if w.excluded(p) {
+			continue
+		}
+		info, err := os.Stat(p) // follows symlinks
+		if err != nil {
+			w.notes = append(w.notes, fmt.Sprintf("%s: skipped: %v", p, unwrapPathError(err)))
+			continue
+		}
+		if info.IsDir() {
+			name := e.Name()
+			if strings.HasPrefix(name, ".") || name == "node_modules" {
+				continue
+			}
+			w.dir(p)
+			continue
+		}
+		if !isManifestName(e.Name()) {
+			continue
+		}
+		if !info.Mode().IsRegular() {
+			w.notes = append(w.notes, fmt.Sprintf("%s: skipped: not a regular file", p))
+			continue
+		}
+		w.add(p)
+	}
+}
+
+func isManifestName(name string) bool {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".yaml", ".yml", ".json":
+		return true
+	}
+	return false
+}
+
+// compileGlobs turns exclude globs into regular expressions: * matches within
+// a path element, ** across elements, ? one character.
+func compileGlobs(globs []string) ([]*regexp.Regexp, error) {
+	var out []*regexp.Regexp
+	for _, g := range globs {
+		var b strings.Builder
+		b.WriteString("^")
+		for i := 0; i < len(g); i++ {
+			switch c := g[i]; c {
+			case '*':
+				if i+1 < len(g) && g[i+1] == '*' {
+					i++
+					if i+1 < len(g) && g[i+1] == '/' {
+						i++
+						b.WriteString("(?:.*/)?")
+					} else {
+						b.WriteString(".*")
+					}
+				} else {
+					b.WriteString("[^/]*")
+				}
+			case '?':
+				b.WriteString("[^/]")
+			default:
+				b.WriteString(regexp.QuoteMeta(string(c)))
+			}
+		}
+		b.WriteString("(?:/.*)?$")
+		re, err := regexp.Compile(b.String())
+		if err != nil {
+			return nil, fmt.Errorf("exclude pattern %q: %w", g, err)
+		}
+		out = append(out, re)
+	}
+	return out, nil
+}
+
+// Read loads one input, refusing files over the size limit before reading
+// them whole, and parses it.
+func Read(in Input, stdin io.Reader, opts Options) *File {
+	var data []byte
+	var err error
+	limit := opts.maxFileSize()
+	if in.Stdin {
+		data, err = io.ReadAll(io.LimitReader(stdin, limit+1))
+	} else {
+		data, err = readRegular(in.Path, limit)
+	}
+	if err != nil {
+		f := &File{Path: in.Path}
+		f.fileError(err.Error())
+		return f
+	}
+	return Parse(in.Path, data, opts)
+}
+
+func readRegular(path string, limit int64) ([]byte, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, unwrapPathError(err)
+	}
+	defer fh.Close()
+	info, err := fh.Stat()
+	if err != nil {
+		return nil, unwrapPathError(err)
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("not a regular file")
+	}
+	if info.Size() > limit {
+		return nil, fmt.Errorf("file is larger than the %d byte limit", limit)
+	}
+	data, err := io.ReadAll(io.LimitReader(fh, limit+1))
+	if err != nil {
+		return nil, unwrapPathError(err)
+	}
+	return data, nil
+}

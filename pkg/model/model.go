@@ -1,0 +1,133 @@
+package model
+
+import (
+	"strings"
+
+	rbacv1 "k8s.io/api/rbac/v1"
+)
+
+// Options are the facts about the world outside the input.
+type Options struct {
+	// Namespace is the namespace of objects that name none.
+	Namespace string
+	// KnownServiceAccounts are "namespace/name" ServiceAccounts defined
+	// outside the input.
+	KnownServiceAccounts []string
+}
+
+// Model is the resolved facts of a whole run. Refs index Objects.
+type Model struct {
+	Objects         []*Extracted
+	Workloads       []Workload
+	ServiceAccounts []ServiceAccount
+	Secrets         []Secret
+	InvalidFields   []InvalidField
+}
+
+type nsName struct{ namespace, name string }
+
+// Build resolves the references between extracted objects: the
+// ServiceAccount of every pod template (by name and namespace), its token
+// mount, the Secrets pods read, and the account and bindings of token
+// Secrets. The order of objects is kept, so refs are stable.
+func Build(objects []*Extracted, opts Options) *Model {
+	m := &Model{Objects: objects}
+	accounts := map[nsName]*ServiceAccount{}
+	secrets := map[nsName]*Secret{}
+	known := map[nsName]bool{}
+	for _, k := range opts.KnownServiceAccounts {
+		if ns, name, ok := strings.Cut(k, "/"); ok {
+			known[nsName{ns, name}] = true
+		}
+	}
+	bound := map[nsName]bool{}
+	boundGroups := map[string]bool{}
+	for i, x := range objects {
+		x.Ref = i
+		if x.serviceAccount != nil {
+			x.serviceAccount.Ref = i
+			m.ServiceAccounts = append(m.ServiceAccounts, *x.serviceAccount)
+		}
+		if x.secret != nil {
+			x.secret.Ref = i
+			m.Secrets = append(m.Secrets, *x.secret)
+		}
+		for _, s := range x.subjects {
+			switch s.Kind {
+			case rbacv1.ServiceAccountKind:
+				bound[nsName{s.Namespace, s.Name}] = true
+			case rbacv1.GroupKind:
+				boundGroups[s.Name] = true
+			}
+		}
+		for _, f := range x.invalid {
+			f.Ref = i
+			m.InvalidFields = append(m.InvalidFields, f)
+		}
+	}
+	for i := range m.ServiceAccounts {
+		sa := &m.ServiceAccounts[i]
+		if _, dup := accounts[nsName{sa.Namespace, sa.Name}]; !dup {
+			accounts[nsName{sa.Namespace, sa.Name}] = sa
+		}
+	}
+	for i := range m.Secrets {
+		s := &m.Secrets[i]
+		if _, dup := secrets[nsName{s.Namespace, s.Name}]; !dup {
+			secrets[nsName{s.Namespace, s.Name}] = s
+		}
+	}
+	isBound := func(ns, name string) bool {
+		return bound[nsName{ns, name}] || boundGroups["system:serviceaccounts"] ||
+			boundGroups["system:serviceaccounts:"+ns] || boundGroups["system:authenticated"]
+	}
+
+	for i := range m.Secrets {
+		s := &m.Secrets[i]
+		if s.ServiceAccountName == nil {
+			continue
+		}
+		key := nsName{s.Namespace, *s.ServiceAccountName}
+		acc := &SecretAccount{Known: known[key], Bound: isBound(key.namespace, key.name)}
+		if sa := accounts[key]; sa != nil {
+			acc.InInput, acc.Ref = true, &sa.Ref
+		}
+		s.ServiceAccount = acc
+	}
+
+	for _, x := range objects {
+		for _, w := range x.workloads {
+			w.Ref = x.Ref
+			resolveWorkload(&w, accounts, secrets, known)
+			m.Workloads = append(m.Workloads, w)
+		}
+		x.workloads, x.serviceAccount, x.secret, x.subjects, x.invalid = nil, nil, nil, nil, nil
+	}
+	return m
+}
+
+func resolveWorkload(w *Workload, accounts map[nsName]*ServiceAccount, secrets map[nsName]*Secret, known map[nsName]bool) {
+	key := nsName{w.Namespace, w.ServiceAccount.Name}
+	sa := accounts[key]
+	w.ServiceAccount.Known = known[key]
+	if sa != nil {
+		w.ServiceAccount.InInput, w.ServiceAccount.Ref = true, &sa.Ref
+	}
+	a := &w.Automount
+	switch {
+	case a.PodValue != nil:
+		a.Mounted, a.Source = *a.PodValue, SourcePod
+	case sa != nil && sa.Automount != nil:
+		a.Mounted, a.Source, a.ServiceAccountValue = *sa.Automount, SourceServiceAccount, sa.Automount
+	case sa != nil || w.ServiceAccount.Name == "default":
+		a.Mounted, a.Source = true, SourceDefault
+	default:
+		a.Mounted, a.Source = true, SourceUnresolved
+	}
+	for i := range w.SecretRefs {
+		r := &w.SecretRefs[i]
+		if s := secrets[nsName{w.Namespace, r.Name}]; s != nil {
+			r.Secret = &SecretLink{Ref: s.Ref, Type: s.Type}
+		}
+	}
+}

@@ -1,0 +1,155 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// objectKeys lists the keys of a JSON object in the order they appear.
+func objectKeys(t *testing.T, raw []byte) []string {
+	t.Helper()
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		t.Fatalf("not a JSON object: %s", raw)
+	}
+	var keys []string
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys = append(keys, tok.(string))
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return keys
+}
+
+func decodeObject(t *testing.T, raw []byte) map[string]json.RawMessage {
+	t.Helper()
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &m); err != nil {
+		t.Fatalf("decoding %s: %v", raw, err)
+	}
+	return m
+}
+
+func TestJSONKeyOrder(t *testing.T) {
+	out := []byte(render(t, "json", fullReport(), Options{ShowSuppressed: true}))
+	top := decodeObject(t, out)
+
+	type keyOrder struct {
+		name string
+		raw  []byte
+		want []string
+	}
+	tests := []keyOrder{
+		{"top level", out, []string{"schemaVersion", "tool", "summary", "findings", "errors", "skipped"}},
+		{"tool", top["tool"], []string{"name", "version"}},
+		{"summary", top["summary"], []string{"files", "documents", "objects", "skipped", "errors", "findings", "suppressed", "bySeverity"}},
+		{"bySeverity", decodeObject(t, top["summary"])["bySeverity"], []string{"critical", "high", "medium", "low", "info"}},
+	}
+	var findings []json.RawMessage
+	if err := json.Unmarshal(top["findings"], &findings); err != nil || len(findings) == 0 {
+		t.Fatalf("findings: %v, %d", err, len(findings))
+	}
+	for _, f := range findings {
+		tests = append(tests, keyOrder{"finding", f, []string{"ruleId", "rule", "severity", "message", "file", "line",
+			"column", "object", "path", "helmSource", "related", "fingerprint", "suppressed", "justification"}})
+		var related []json.RawMessage
+		if err := json.Unmarshal(decodeObject(t, f)["related"], &related); err != nil {
+			t.Fatal(err)
+		}
+		for _, rel := range related {
+			tests = append(tests, keyOrder{"related", rel, []string{"file", "line", "column", "message"}})
+		}
+	}
+	first := decodeObject(t, findings[0])
+	tests = append(tests, keyOrder{"object", first["object"], []string{"apiVersion", "kind", "namespace", "name"}})
+	var errs []json.RawMessage
+	if err := json.Unmarshal(top["errors"], &errs); err != nil || len(errs) == 0 {
+		t.Fatalf("errors: %v, %d", err, len(errs))
+	}
+	tests = append(tests, keyOrder{"error", errs[0], []string{"file", "line", "column", "message"}})
+	var skipped []json.RawMessage
+	if err := json.Unmarshal(top["skipped"], &skipped); err != nil || len(skipped) == 0 {
+		t.Fatalf("skipped: %v, %d", err, len(skipped))
+	}
+	tests = append(tests, keyOrder{"skipped", skipped[0], []string{"file", "line", "column", "kind", "reason"}})
+	for _, tt := range tests {
+		if got := objectKeys(t, tt.raw); !slices.Equal(got, tt.want) {
+			t.Errorf("%s keys = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestJSONRoundTrip(t *testing.T) {
+	r := fullReport()
+	var got jsonReport
+	if err := json.Unmarshal([]byte(render(t, "json", r, Options{ShowSuppressed: true})), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.SchemaVersion != 1 || got.Tool.Name != "salint" || got.Tool.Version != "v0.4.0" {
+		t.Errorf("header = %d %+v", got.SchemaVersion, got.Tool)
+	}
+	if len(got.Findings) != len(r.Findings) || len(got.Errors) != len(r.Errors) || len(got.Skipped) != len(r.Skipped) {
+		t.Fatalf("decoded %d findings, %d errors, %d skipped", len(got.Findings), len(got.Errors), len(got.Skipped))
+	}
+	for i, f := range r.Findings {
+		g := got.Findings[i]
+		if g.RuleID != f.Rule.ID || g.Rule != f.Rule.Name || g.Severity != f.Severity.String() ||
+			g.Message != f.Message || g.File != f.File || g.Line != f.Line || g.Column != f.Column ||
+			g.Object != jsonObject(f.Object) || g.Path != f.Path || g.HelmSource != f.HelmSource ||
+			g.Fingerprint != f.Fingerprint || g.Suppressed != f.Suppressed || g.Justification != f.Justification ||
+			len(g.Related) != len(f.Related) {
+			t.Errorf("finding %d decoded as %+v, want %+v", i, g, f)
+		}
+	}
+	want := jsonBySeverity{Critical: 2, High: 1, Medium: 1, Low: 1, Info: 2}
+	if got.Summary.BySeverity != want {
+		t.Errorf("bySeverity = %+v, want %+v", got.Summary.BySeverity, want)
+	}
+}
+
+func TestJSONNeverNull(t *testing.T) {
+	for _, c := range goldenCases() {
+		out := render(t, "json", c.report(), c.opts)
+		if strings.Contains(out, "null") {
+			t.Errorf("%s: JSON contains null:\n%s", c.name, out)
+		}
+		top := decodeObject(t, []byte(out))
+		for _, key := range []string{"findings", "errors", "skipped"} {
+			var arr []json.RawMessage
+			if err := json.Unmarshal(top[key], &arr); err != nil || arr == nil {
+				t.Errorf("%s: %q = %s, want an array", c.name, key, top[key])
+			}
+		}
+		var sev map[string]int
+		if err := json.Unmarshal(decodeObject(t, top["summary"])["bySeverity"], &sev); err != nil || len(sev) != 5 {
+			t.Errorf("%s: bySeverity = %v (%v), want five keys", c.name, sev, err)
+		}
+	}
+}
+
+func TestJSONLayout(t *testing.T) {
+	out := render(t, "json", fullReport(), fullOptions)
+	if !strings.HasSuffix(out, "}\n") || strings.HasSuffix(out, "\n\n") {
+		t.Error("JSON should end in exactly one newline")
+	}
+	if !strings.HasPrefix(out, "{\n  \"schemaVersion\": 1,\n") {
+		t.Errorf("JSON should be indented by two spaces, starts %q", out[:min(40, len(out))])
+	}
+	for _, literal := range []string{`<every resource> & every group → 100%`, `\"*\"`} {
+		if !strings.Contains(out, literal) {
+			t.Errorf("JSON lacks %q printed literally", literal)
+		}
+	}
+	if strings.Contains(out, `\u003c`) || strings.Contains(out, `\u0026`) {
+		t.Error("JSON escapes HTML characters")
+	}
+}

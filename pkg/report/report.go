@@ -1,0 +1,98 @@
+// Package report prints a finding.Report: text for people, JSON for scripts
+// and SARIF for code scanning. It owns the output formats only; it knows
+// nothing of YAML, Rego or flags, and never reorders what it is given.
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/salint/salint/pkg/finding"
+)
+
+// Options tune a report; the CLI fills them from flags and the environment.
+type Options struct {
+	Color          bool   // ANSI colour in text output (the CLI decides: terminal and no NO_COLOR)
+	ShowSuppressed bool   // include suppressed findings (text marks them, JSON lists them, SARIF with suppressions)
+	SARIFRoot      string // absolute directory that %SRCROOT% stands for; finding files are made relative to it
+	SARIFCategory  string // automationDetails.id when non-empty
+	WorkDir        string // absolute working directory, to resolve relative finding files before making them relative to SARIFRoot
+}
+
+// format renders a whole report into buf; Write copies buf out in one call
+// so that a failing format never leaves half a document behind.
+type format interface {
+	render(buf *bytes.Buffer, r *finding.Report, opts Options) error
+}
+
+var formats = []struct {
+	name string
+	format
+}{
+	{"text", textFormat{}},
+	{"json", jsonFormat{}},
+	{"sarif", sarifFormat{}},
+}
+
+// Formats lists the supported formats: text, json, sarif.
+func Formats() []string {
+	names := make([]string, len(formats))
+	for i, f := range formats {
+		names[i] = f.name
+	}
+	return names
+}
+
+// Write prints r in the named format. It never reorders input: findings are already sorted.
+func Write(w io.Writer, format string, r *finding.Report, opts Options) error {
+	if r == nil {
+		return fmt.Errorf("writing %s report: no report", format)
+	}
+	for _, f := range formats {
+		if f.name != format {
+			continue
+		}
+		var buf bytes.Buffer
+		if err := f.render(&buf, r, opts); err != nil {
+			return fmt.Errorf("writing %s report: %w", format, err)
+		}
+		if _, err := w.Write(buf.Bytes()); err != nil {
+			return fmt.Errorf("writing %s report: %w", format, err)
+		}
+		return nil
+	}
+	return fmt.Errorf("unknown output format %q (want one of %s)", format, strings.Join(Formats(), ", "))
+}
+
+// shownFindings is r.Findings in their order, without the suppressed ones
+// unless the user asked to see them.
+func shownFindings(r *finding.Report, opts Options) []finding.Finding {
+	if opts.ShowSuppressed {
+		return r.Findings
+	}
+	shown := make([]finding.Finding, 0, len(r.Findings))
+	for _, f := range r.Findings {
+		if !f.Suppressed {
+			shown = append(shown, f)
+		}
+	}
+	return shown
+}
+
+// toolName falls back to salint when the caller left the name empty.
+func toolName(t finding.Tool) string {
+	if t.Name == "" {
+		return "salint"
+	}
+	return t.Name
+}
+
+// ruleOf returns the ID and name of a finding's rule, empty when it has none.
+func ruleOf(f finding.Finding) (id, name string) {
+	if f.Rule == nil {
+		return "", ""
+	}
+	return f.Rule.ID, f.Rule.Name
+}

@@ -1,0 +1,189 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/salint/salint/pkg/finding"
+)
+
+// ANSI styles; the text format uses nothing else.
+const (
+	ansiReset  = "\x1b[0m"
+	ansiBold   = "\x1b[1m"
+	ansiRed    = "\x1b[31m"
+	ansiGreen  = "\x1b[32m"
+	ansiYellow = "\x1b[33m"
+	ansiCyan   = "\x1b[36m"
+)
+
+// textFormat prints one block per finding (header, source line, caret,
+// related locations), then input errors, notes and a summary line:
+//
+//	deploy/web.yaml:14:7: MEDIUM SA010 automount-token: message (Deployment prod/web)
+//	    14 |       automountServiceAccountToken: true
+//	       |       ^
+//	    via deploy/sa.yaml:3:1: message
+type textFormat struct{}
+
+func (textFormat) render(buf *bytes.Buffer, r *finding.Report, opts Options) error {
+	p := textPrinter{buf: buf, color: opts.Color}
+	for _, f := range shownFindings(r, opts) {
+		p.finding(f)
+		buf.WriteByte('\n')
+	}
+	for _, e := range r.Errors {
+		p.inputError(e)
+	}
+	for _, n := range r.Notes {
+		buf.WriteString("note: " + printable(n) + "\n")
+	}
+	if len(r.Errors)+len(r.Notes) > 0 {
+		buf.WriteByte('\n')
+	}
+	buf.WriteString(summaryLine(r.Summary) + "\n")
+	return nil
+}
+
+type textPrinter struct {
+	buf   *bytes.Buffer
+	color bool
+}
+
+func (p textPrinter) style(code, s string) string {
+	if !p.color {
+		return s
+	}
+	return code + s + ansiReset
+}
+
+func (p textPrinter) finding(f finding.Finding) {
+	id, name := ruleOf(f)
+	line := p.style(ansiBold, position(f.Location)) + ": " +
+		p.style(severityColor(f.Severity), strings.ToUpper(f.Severity.String())) + " " +
+		printable(id) + " " + printable(name) + ": " + printable(f.Message) +
+		" (" + printable(f.Object.String()) + ")"
+	if f.HelmSource != "" {
+		line += " [helm: " + printable(f.HelmSource) + "]"
+	}
+	if f.Suppressed {
+		if f.Justification == "" {
+			line += " (suppressed)"
+		} else {
+			line += " (suppressed: " + printable(f.Justification) + ")"
+		}
+	}
+	p.buf.WriteString(line + "\n")
+	p.source(f.Line, f.Column, f.SourceLine)
+	for _, rel := range f.Related {
+		p.buf.WriteString("    via " + p.style(ansiBold, position(rel.Location)) + ": " + printable(rel.Message) + "\n")
+	}
+}
+
+// source prints the offending line under a gutter holding its number, and a
+// caret under the reported column. The caret line repeats every tab of the
+// source before the column and puts one space for any other character, so
+// the caret lines up whatever width the terminal gives a tab.
+func (p textPrinter) source(lineNo, column int, text string) {
+	text = strings.TrimRight(text, "\r\n")
+	if lineNo < 1 || text == "" {
+		return
+	}
+	text = printableSource(text)
+	num := strconv.Itoa(lineNo)
+	p.buf.WriteString("    " + num + " | " + text + "\n")
+
+	var pad strings.Builder
+	n := 0
+	for _, r := range text {
+		if n >= column-1 {
+			break
+		}
+		if r == '\t' {
+			pad.WriteByte('\t')
+		} else {
+			pad.WriteByte(' ')
+		}
+		n++
+	}
+	for ; n < column-1; n++ {
+		pad.WriteByte(' ') // a column past the end of the line
+	}
+	p.buf.WriteString("    " + strings.Repeat(" ", len(num)) + " | " + pad.String() + p.style(ansiGreen, "^") + "\n")
+}
+
+func (p textPrinter) inputError(e finding.InputError) {
+	p.buf.WriteString(p.style(ansiBold, position(e.Location)) + ": error: " + printable(e.Message) + "\n")
+}
+
+// position is file:line:col, dropping the parts that are unknown (0).
+func position(l finding.Location) string {
+	s := printable(l.File)
+	if l.Line > 0 {
+		s += ":" + strconv.Itoa(l.Line)
+		if l.Column > 0 {
+			s += ":" + strconv.Itoa(l.Column)
+		}
+	}
+	return s
+}
+
+func severityColor(s finding.Severity) string {
+	switch s {
+	case finding.Critical, finding.High:
+		return ansiRed
+	case finding.Medium:
+		return ansiYellow
+	default:
+		return ansiCyan
+	}
+}
+
+// summaryLine is e.g. "3 files, 12 documents, 11 objects checked, 1 skipped,
+// 0 errors: 7 findings (0 critical, 2 high, 4 medium, 1 low, 0 info), 1 suppressed".
+func summaryLine(s finding.Summary) string {
+	bySeverity := make([]string, 0, 5)
+	for _, sev := range []finding.Severity{finding.Critical, finding.High, finding.Medium, finding.Low, finding.Info} {
+		bySeverity = append(bySeverity, fmt.Sprintf("%d %s", s.BySeverity[sev], sev))
+	}
+	return fmt.Sprintf("%s, %s, %s checked, %d skipped, %s: %s (%s), %d suppressed",
+		count(s.Files, "file"), count(s.Documents, "document"), count(s.Objects, "object"),
+		s.Skipped, count(s.Errors, "error"), count(s.Findings, "finding"),
+		strings.Join(bySeverity, ", "), s.Suppressed)
+}
+
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}
+
+// printable keeps hostile input from driving the terminal or breaking the
+// one-line-per-finding layout: every control character becomes U+FFFD.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if isControl(r) {
+			return utf8.RuneError
+		}
+		return r
+	}, s)
+}
+
+// printableSource is printable but keeps tabs, which the caret line mirrors;
+// each replaced character is still one column wide.
+func printableSource(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r != '\t' && isControl(r) {
+			return utf8.RuneError
+		}
+		return r
+	}, s)
+}
+
+func isControl(r rune) bool {
+	return r < 0x20 || (r >= 0x7f && r < 0xa0)
+}

@@ -1,0 +1,12 @@
+// Package rules holds salint's built-in Rego rules: one directory per rule
+// (the rule and its tests), the helpers they share in lib/, and main/, the
+// single entry point that routes to every rule. The engine loads them from FS
+// once; see docs/rule-input.md for the facts the rules read.
+package rules
+
+import "embed"
+
+// FS holds every .rego file of the rules, the helpers and their tests.
+//
+//go:embed */*.rego
+var FS embed.FS

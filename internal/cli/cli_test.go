@@ -1,0 +1,242 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+func TestExitCodes(t *testing.T) {
+	chdirRoot(t)
+	tests := []struct {
+		name string
+		args []string
+		want int
+	}{
+		{"findings", []string{"testdata/manifests"}, ExitFindings},
+		{"clean input", []string{"testdata/inputs/clean.yaml"}, ExitOK},
+		{"fail-on none", []string{"--fail-on", "none", "testdata/manifests"}, ExitOK},
+		{"fail-on critical with criticals", []string{"--fail-on", "critical", "testdata/manifests/long-lived-tokens"}, ExitFindings},
+		{"fail-on critical without", []string{"--fail-on", "critical", "testdata/manifests/identity"}, ExitOK},
+		{"min-severity hides low findings", []string{"--min-severity", "medium", "--fail-on", "low", "testdata/manifests/helm"}, ExitFindings},
+		{"input error wins over findings", []string{"testdata/manifests/identity", "testdata/inputs/broken-middle.yaml"}, ExitError},
+		{"missing path", []string{"testdata/does-not-exist"}, ExitError},
+		{"unknown flag", []string{"--frobnicate"}, ExitError},
+		{"unknown format", []string{"-f", "xml", "testdata/manifests"}, ExitError},
+		{"bad severity", []string{"--fail-on", "urgent"}, ExitError},
+		{"unknown rule", []string{"explain", "SA999"}, ExitError},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, stderr, code := runSalint(t, "", tt.args...)
+			if code != tt.want {
+				t.Errorf("salint %s: exit %d, want %d (stderr: %s)", strings.Join(tt.args, " "), code, tt.want, stderr)
+			}
+		})
+	}
+}
+
+func TestMinSeverityDropsFindings(t *testing.T) {
+	chdirRoot(t)
+	out, _, _ := runSalint(t, "", "--min-severity", "high", "testdata/manifests")
+	for _, sev := range []string{" MEDIUM ", " LOW ", " INFO "} {
+		if strings.Contains(out, sev) {
+			t.Errorf("--min-severity high still prints%sfindings", sev)
+		}
+	}
+	if !strings.Contains(out, " HIGH ") {
+		t.Error("--min-severity high dropped high findings")
+	}
+}
+
+// TestBrokenMiddleDocument: the neighbours of a broken document are linted
+// and the error names the file and the broken document's line.
+func TestBrokenMiddleDocument(t *testing.T) {
+	chdirRoot(t)
+	out, _, code := runSalint(t, "", "-f", "json", "testdata/inputs/broken-middle.yaml")
+	if code != ExitError {
+		t.Errorf("exit %d, want %d", code, ExitError)
+	}
+	var rep struct {
+		Summary  map[string]any `json:"summary"`
+		Findings []struct {
+			Object struct{ Name string } `json:"object"`
+		} `json:"findings"`
+		Errors []struct {
+			File string `json:"file"`
+			Line int    `json:"line"`
+		} `json:"errors"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]bool{}
+	for _, f := range rep.Findings {
+		names[f.Object.Name] = true
+	}
+	if !names["first"] || !names["third"] || names["second"] {
+		t.Errorf("linted objects %v, want first and third only", names)
+	}
+	if len(rep.Errors) != 1 || rep.Errors[0].File != "testdata/inputs/broken-middle.yaml" || rep.Errors[0].Line < 7 || rep.Errors[0].Line > 12 {
+		t.Errorf("errors = %+v, want one in the second document (lines 7-12)", rep.Errors)
+	}
+	if rep.Summary["documents"].(float64) != 3 || rep.Summary["objects"].(float64) != 2 || rep.Summary["errors"].(float64) != 1 {
+		t.Errorf("summary = %v, want 3 documents, 2 objects, 1 error", rep.Summary)
+	}
+}
+
+func TestStdin(t *testing.T) {
+	chdirRoot(t)
+	data, err := os.ReadFile("testdata/manifests/helm/rendered.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, code := runSalint(t, string(data), "-")
+	if code != ExitFindings {
+		t.Fatalf("exit %d (%s)", code, stderr)
+	}
+	if !strings.Contains(out, "<stdin>:25:5: MEDIUM SA010") || !strings.Contains(out, "[helm: shop/templates/deployment.yaml]") {
+		t.Errorf("stdin findings lack location or helm source:\n%s", out)
+	}
+}
+
+func TestOutputFile(t *testing.T) {
+	chdirRoot(t)
+	path := filepath.Join(t.TempDir(), "report.json")
+	out, _, code := runSalint(t, "", "-f", "json", "-o", path, "testdata/manifests/identity")
+	if code != ExitFindings || out != "" {
+		t.Fatalf("exit %d, stdout %q: want 1 and nothing on stdout", code, out)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !json.Valid(data) {
+		t.Error("-o did not write valid JSON")
+	}
+}
+
+func TestColour(t *testing.T) {
+	chdirRoot(t)
+	run := func(noColorEnv string, args ...string) string {
+		var out bytes.Buffer
+		Main(append(args, "testdata/manifests/identity"), Env{
+			Stdin: strings.NewReader(""), Stdout: &out, Stderr: &bytes.Buffer{},
+			Getenv: func(k string) string {
+				if k == "NO_COLOR" {
+					return noColorEnv
+				}
+				return ""
+			},
+			StdoutIsTerminal: true,
+		})
+		return out.String()
+	}
+	if !strings.Contains(run(""), "\x1b[") {
+		t.Error("no colour on a terminal")
+	}
+	if strings.Contains(run("1"), "\x1b[") {
+		t.Error("colour despite NO_COLOR")
+	}
+	if strings.Contains(run("", "--no-color"), "\x1b[") {
+		t.Error("colour despite --no-color")
+	}
+	if out, _, _ := runSalint(t, "", "testdata/manifests/identity"); strings.Contains(out, "\x1b[") {
+		t.Error("colour when stdout is not a terminal")
+	}
+}
+
+// TestDeterministic: byte-identical output across runs and job counts.
+func TestDeterministic(t *testing.T) {
+	chdirRoot(t)
+	for _, format := range []string{"text", "json", "sarif"} {
+		first, _, _ := runSalint(t, "", "-f", format, "--jobs", "1", "testdata/manifests")
+		for _, jobs := range []string{"1", "8"} {
+			again, _, _ := runSalint(t, "", "-f", format, "--jobs", jobs, "testdata/manifests")
+			if again != first {
+				t.Errorf("%s output with --jobs %s differs from --jobs 1", format, jobs)
+			}
+		}
+	}
+}
+
+func TestSARIFValidates(t *testing.T) {
+	chdirRoot(t)
+	c := jsonschema.NewCompiler()
+	schema, err := c.Compile("pkg/report/testdata/sarif-schema-2.1.0.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _, _ := runSalint(t, "", "-f", "sarif", "testdata/manifests", "testdata/inputs")
+	doc, err := jsonschema.UnmarshalJSON(strings.NewReader(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := schema.Validate(doc); err != nil {
+		t.Fatalf("SARIF does not validate: %v", err)
+	}
+	var sarif struct {
+		Runs []struct {
+			Results []struct {
+				RuleID    string `json:"ruleId"`
+				Locations []struct {
+					PhysicalLocation struct {
+						Region struct {
+							StartLine int `json:"startLine"`
+						} `json:"region"`
+					} `json:"physicalLocation"`
+				} `json:"locations"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal([]byte(out), &sarif); err != nil {
+		t.Fatal(err)
+	}
+	if len(sarif.Runs) != 1 || len(sarif.Runs[0].Results) == 0 {
+		t.Fatal("want one run with results")
+	}
+	ones := 0
+	for _, r := range sarif.Runs[0].Results {
+		if l := r.Locations[0].PhysicalLocation.Region.StartLine; l < 1 {
+			t.Errorf("%s result without a real startLine", r.RuleID)
+		} else if l == 1 {
+			ones++
+		}
+	}
+	if ones == len(sarif.Runs[0].Results) {
+		t.Error("every result sits on line 1")
+	}
+}
+
+func TestSubcommands(t *testing.T) {
+	out, _, code := runSalint(t, "", "rules")
+	if code != ExitOK || !strings.Contains(out, "SA001  default-service-account") {
+		t.Errorf("salint rules: exit %d\n%s", code, out)
+	}
+	out, _, code = runSalint(t, "", "rules", "--format", "json")
+	var rules []map[string]string
+	if code != ExitOK || json.Unmarshal([]byte(out), &rules) != nil || len(rules) < 15 {
+		t.Errorf("salint rules --format json: exit %d, %d rules", code, len(rules))
+	}
+	for _, arg := range []string{"SA031", "projected-token-long-expiration", "sa031"} {
+		out, _, code = runSalint(t, "", "explain", arg)
+		if code != ExitOK || !strings.HasPrefix(out, "# SA031 projected-token-long-expiration") {
+			t.Errorf("salint explain %s: exit %d\n%s", arg, code, out)
+		}
+	}
+	for _, args := range [][]string{{"version"}, {"--version"}} {
+		out, _, code = runSalint(t, "", args...)
+		if code != ExitOK || !strings.HasPrefix(out, "salint ") || !strings.Contains(out, "opa v") && !strings.Contains(out, "opa 1") {
+			t.Errorf("salint %v: exit %d\n%s", args, code, out)
+		}
+	}
+	out, _, code = runSalint(t, "", "--help")
+	if code != ExitOK || !strings.Contains(out, "Examples:") || !strings.Contains(out, "--fail-on") {
+		t.Errorf("salint --help: exit %d\n%s", code, out)
+	}
+}

@@ -88,6 +88,7 @@ func lintCommand(ctx context.Context, o *Options, eng *engine.Engine, env Env) (
 		MaxFileSize: o.MaxFileSize,
 		Jobs:        o.Jobs,
 		MinSeverity: o.MinSeverity,
+		TuneGC:      os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "",
 	})
 	if err != nil {
 		return ExitError, err

@@ -7,10 +7,13 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"io"
 	"maps"
 	"runtime"
+	"runtime/debug"
 	"sync"
+	"time"
 
 	"github.com/salint/salint/pkg/engine"
 	"github.com/salint/salint/pkg/finding"
@@ -32,6 +35,19 @@ type Config struct {
 	Params map[string]map[string]any
 	// MinSeverity drops findings below it.
 	MinSeverity finding.Severity
+	// TuneGC lets the run trade memory for speed within a budget that
+	// grows with the input (see tuneGC); for a command, not a library.
+	TuneGC bool
+	// Trace, when set, receives the duration of each stage.
+	Trace io.Writer
+}
+
+func (c Config) trace(stage string, since time.Time) time.Time {
+	now := time.Now()
+	if c.Trace != nil {
+		fmt.Fprintf(c.Trace, "salint: %-8s %v\n", stage, now.Sub(since).Round(time.Millisecond))
+	}
+	return now
 }
 
 // Run lints everything cfg names with the engine's rules.
@@ -45,14 +61,20 @@ func Run(ctx context.Context, eng *engine.Engine, cfg Config) (*finding.Report, 
 	}
 	rep := &finding.Report{Rules: eng.Rules()}
 
+	t := time.Now()
 	inputs, notes, errs := loader.Discover(cfg.Paths, cfg.Exclude)
+	t = cfg.trace("discover", t)
 	rep.Notes = notes
 	for _, err := range errs {
 		rep.Errors = append(rep.Errors, finding.InputError{Message: err.Error()})
 		rep.Summary.Documents++
 	}
 
+	if cfg.TuneGC {
+		defer tuneGC(inputs)()
+	}
 	files, extracted := load(inputs, cfg, jobs)
+	t = cfg.trace("load", t)
 	var all []*model.Extracted
 	for i, f := range files {
 		rep.Summary.Files++
@@ -65,6 +87,7 @@ func Run(ctx context.Context, eng *engine.Engine, cfg Config) (*finding.Report, 
 	}
 	rep.Summary.Errors = len(rep.Errors)
 	m := model.Build(all, model.Options{Namespace: cfg.Namespace, KnownServiceAccounts: cfg.KnownServiceAccounts})
+	t = cfg.trace("model", t)
 
 	params := map[string]map[string]any{}
 	for _, r := range eng.Rules() {
@@ -79,22 +102,21 @@ func Run(ctx context.Context, eng *engine.Engine, cfg Config) (*finding.Report, 
 	if err != nil {
 		return nil, err
 	}
+	t = cfg.trace("rules", t)
 
-	byPath := map[string]*loader.File{}
-	for _, f := range files {
-		byPath[f.Path] = f
-	}
+	src := newSources(files)
 	rep.Summary.BySeverity = map[finding.Severity]int{}
 	for _, raw := range raws {
 		if raw.Severity < cfg.MinSeverity {
 			continue
 		}
-		rep.Findings = append(rep.Findings, locate(raw, m, byPath))
+		rep.Findings = append(rep.Findings, locate(raw, m, src))
 		rep.Summary.BySeverity[raw.Severity]++
 	}
 	rep.Summary.Findings = len(rep.Findings)
 	finding.Sort(rep.Findings)
 	finding.SortErrors(rep.Errors)
+	cfg.trace("locate", t)
 	return rep, nil
 }
 
@@ -115,6 +137,9 @@ func load(inputs []loader.Input, cfg Config, jobs int) ([]*loader.File, [][]*mod
 				for j, o := range f.Objects {
 					xs[j] = model.Extract(o, cfg.Namespace)
 				}
+				if !inputs[i].Stdin {
+					f.Content = nil // read again for the few lines a report shows
+				}
 				files[i], extracted[i] = f, xs
 			}
 		}()
@@ -127,24 +152,22 @@ func load(inputs []loader.Input, cfg Config, jobs int) ([]*loader.File, [][]*mod
 	return files, extracted
 }
 
-func locate(raw engine.Raw, m *model.Model, files map[string]*loader.File) finding.Finding {
+func locate(raw engine.Raw, m *model.Model, src *sources) finding.Finding {
 	x := m.Objects[raw.Ref]
-	src := x.Source
-	pos := src.Pos(raw.Path)
+	o := x.Source
+	pos := o.Pos(raw.Path)
 	f := finding.Finding{
 		Rule:     raw.Rule,
 		Severity: raw.Severity,
 		Message:  raw.Message,
-		Location: finding.Location{File: src.File, Line: pos.Line, Column: pos.Column},
+		Location: finding.Location{File: o.File, Line: pos.Line, Column: pos.Column},
 		Object: finding.Object{
 			APIVersion: x.APIVersion, Kind: x.Kind, Namespace: x.Namespace, Name: x.Name,
 		},
 		Path:       raw.Path.String(),
-		HelmSource: src.HelmSource,
+		HelmSource: o.HelmSource,
 	}
-	if file := files[src.File]; file != nil {
-		f.SourceLine = file.Line(pos.Line)
-	}
+	f.SourceLine = src.line(o.File, pos.Line)
 	for _, rel := range raw.Related {
 		if rel.Ref < 0 || rel.Ref >= len(m.Objects) {
 			continue
@@ -170,3 +193,26 @@ func fingerprint(rule string, o finding.Object, path string) string {
 	}
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
+
+// tuneGC makes the collector run less often, which saves much of the time a
+// run spends collecting the garbage of parsing, while a soft memory limit
+// proportional to the input keeps the peak bounded. It returns a function
+// that restores the previous settings.
+func tuneGC(inputs []loader.Input) func() {
+	var total int64
+	for _, in := range inputs {
+		total += in.Size
+	}
+	limit := max(minMemoryLimit, memoryPerInputByte*total)
+	oldLimit := debug.SetMemoryLimit(limit)
+	oldPercent := debug.SetGCPercent(400)
+	return func() {
+		debug.SetGCPercent(oldPercent)
+		debug.SetMemoryLimit(oldLimit)
+	}
+}
+
+const (
+	minMemoryLimit     = 160 << 20
+	memoryPerInputByte = 5
+)

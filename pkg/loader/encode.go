@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -133,7 +134,33 @@ type mapEntry struct {
 
 func (e *encoder) mapping(n *yaml.Node, h pathHash, depth int) {
 	e.spend(n, 2)
-	var entries []mapEntry
+	e.buf = append(e.buf, '{')
+	entries := e.entries(n)
+	// Keys in sorted order, as encoding/json writes a map: values that keep
+	// their JSON text (managedFields, RawExtension) then match kubectl's.
+	slices.SortFunc(entries, func(a, b mapEntry) int { return strings.Compare(a.key, b.key) })
+	for i, me := range entries {
+		if i > 0 {
+			e.buf = append(e.buf, ',')
+		}
+		e.buf = appendJSONString(e.buf, me.key)
+		e.buf = append(e.buf, ':')
+		ch := h.key(me.key)
+		if !e.noPos {
+			e.pos.add(ch, me.keyNode.Line+e.lineOffset, me.keyNode.Column)
+		}
+		e.value(me.value, ch, depth+1)
+	}
+	e.buf = append(e.buf, '}')
+}
+
+// entries lists the keys of mapping n with their values, in order, after
+// merge keys (<<) are applied as go-yaml v2 applies them: each merged map
+// sets its keys where the merge key stands, so later keys win; earlier maps
+// of a merge sequence win over later ones. A key written twice in the same
+// mapping is an error.
+func (e *encoder) entries(n *yaml.Node) []mapEntry {
+	entries := make([]mapEntry, 0, len(n.Content)/2)
 	index := func(k string) int {
 		for i := range entries {
 			if entries[i].key == k {
@@ -152,8 +179,8 @@ func (e *encoder) mapping(n *yaml.Node, h pathHash, depth int) {
 		}
 		entries = append(entries, me)
 	}
-	var merge func(v *yaml.Node, explicit bool, seen int)
-	merge = func(v *yaml.Node, explicit bool, seen int) {
+	var merge func(v *yaml.Node, seen int)
+	merge = func(v *yaml.Node, seen int) {
 		if seen > e.maxDepth {
 			e.fail(v, "merge nesting deeper than %d levels", e.maxDepth)
 		}
@@ -162,9 +189,8 @@ func (e *encoder) mapping(n *yaml.Node, h pathHash, depth int) {
 		}
 		switch v.Kind {
 		case yaml.MappingNode:
-			e.collect(v, func(me mapEntry) { me.explicit = false; set(me) }, func(mv *yaml.Node) { merge(mv, false, seen+1) })
+			e.collect(v, func(me mapEntry) { me.explicit = false; set(me) }, func(mv *yaml.Node) { merge(mv, seen+1) })
 		case yaml.SequenceNode:
-			// Earlier maps in a merge sequence take precedence over later ones.
 			for i := len(v.Content) - 1; i >= 0; i-- {
 				c := v.Content[i]
 				for c.Kind == yaml.AliasNode && c.Alias != nil {
@@ -173,28 +199,14 @@ func (e *encoder) mapping(n *yaml.Node, h pathHash, depth int) {
 				if c.Kind != yaml.MappingNode {
 					e.fail(v.Content[i], "map merge requires map or sequence of maps as the value")
 				}
-				merge(c, false, seen+1)
+				merge(c, seen+1)
 			}
 		default:
 			e.fail(v, "map merge requires map or sequence of maps as the value")
 		}
 	}
-	e.collect(n, set, func(v *yaml.Node) { merge(v, true, 0) })
-
-	e.buf = append(e.buf, '{')
-	for i, me := range entries {
-		if i > 0 {
-			e.buf = append(e.buf, ',')
-		}
-		e.buf = appendJSONString(e.buf, me.key)
-		e.buf = append(e.buf, ':')
-		ch := h.key(me.key)
-		if !e.noPos {
-			e.pos.add(ch, me.keyNode.Line+e.lineOffset, me.keyNode.Column)
-		}
-		e.value(me.value, ch, depth+1)
-	}
-	e.buf = append(e.buf, '}')
+	e.collect(n, set, func(v *yaml.Node) { merge(v, 0) })
+	return entries
 }
 
 // collect calls set for every key of mapping n in order and merge for the

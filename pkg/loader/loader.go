@@ -57,27 +57,11 @@ func (o Options) maxFileSize() int64 {
 // File is one input file and everything read from it.
 type File struct {
 	Path      string // as the user named it
-	Content   []byte // the text, for showing offending lines
+	Content   []byte // the text; callers may drop it once the file is parsed
 	Documents int    // non-empty documents, each List item counting as one
 	Objects   []*Object
 	Skipped   []finding.Skipped
 	Errors    []finding.InputError
-}
-
-// Line returns the text of the 1-based line n without its line ending.
-func (f *File) Line(n int) string {
-	data := f.Content
-	for i := 1; i < n; i++ {
-		j := bytes.IndexByte(data, '\n')
-		if j < 0 {
-			return ""
-		}
-		data = data[j+1:]
-	}
-	if j := bytes.IndexByte(data, '\n'); j >= 0 {
-		data = data[:j]
-	}
-	return string(bytes.TrimSuffix(data, []byte("\r")))
 }
 
 // Object is one checked Kubernetes object.
@@ -110,6 +94,22 @@ type FieldError struct {
 }
 
 var yamlErrLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// yamlParserProblems are the errors of go-yaml's parser (as opposed to its
+// scanner), which name the 0-based line: one less than the line they mean.
+var yamlParserProblems = map[string]bool{
+	"did not find expected <stream-start>":   true,
+	"did not find expected <document start>": true,
+	"did not find expected node content":     true,
+	"did not find expected key":              true,
+	"did not find expected '-' indicator":    true,
+	"did not find expected ',' or ']'":       true,
+	"did not find expected ',' or '}'":       true,
+	"found undefined tag handle":             true,
+	"found duplicate %YAML directive":        true,
+	"found incompatible YAML document":       true,
+	"found duplicate %TAG directive":         true,
+}
 
 // Parse reads the documents of one file whose content is already in memory.
 func Parse(name string, content []byte, opts Options) *File {
@@ -157,6 +157,9 @@ func (f *File) parseChunk(c chunk, opts Options) {
 			line, msg := c.startLine, strings.TrimPrefix(err.Error(), "yaml: ")
 			if m := yamlErrLine.FindStringSubmatch(err.Error()); m != nil {
 				n, _ := strconv.Atoi(m[1])
+				if yamlParserProblems[m[2]] {
+					n++
+				}
 				line, msg = c.startLine+n-1, m[2]
 			}
 			f.docError(line, 1, "YAML syntax error: "+msg)
@@ -281,7 +284,7 @@ func (f *File) object(n *yaml.Node, c chunk, source string, opts Options, skip f
 		return
 	}
 	e := f.newEncoder(c, opts, true)
-	data, err := e.encodeNode(n)
+	fieldErrs, err := decodeObject(e, n, target)
 	if err != nil {
 		ee := err.(*EncodeError)
 		f.docError(ee.Line, ee.Column, ee.Msg)
@@ -305,12 +308,7 @@ func (f *File) object(n *yaml.Node, c chunk, source string, opts Options, skip f
 			o.Name = scalarField(md, "generateName") // named by the API server on creation
 		}
 	}
-	o.FieldErrors = decodeStrict(data, target, func(skip map[pathHash]bool) []byte {
-		re := f.newEncoder(c, opts, false)
-		re.skip = skip
-		out, _ := re.encodeNode(n)
-		return out
-	})
+	o.FieldErrors = fieldErrs
 	f.Documents++
 	f.Objects = append(f.Objects, o)
 }

@@ -15,6 +15,7 @@ import (
 type Input struct {
 	Path  string
 	Stdin bool
+	Size  int64 // as stat saw it during discovery
 }
 
 // StdinName is how standard input is named in reports.
@@ -32,10 +33,10 @@ func Discover(paths []string, exclude []string) (inputs []Input, notes []string,
 		return nil, nil, []error{err}
 	}
 	seen := map[string]bool{}
-	add := func(p string) {
+	add := func(p string, size int64) {
 		if !seen[p] {
 			seen[p] = true
-			inputs = append(inputs, Input{Path: p})
+			inputs = append(inputs, Input{Path: p, Size: size})
 		}
 	}
 	for _, root := range paths {
@@ -53,7 +54,7 @@ func Discover(paths []string, exclude []string) (inputs []Input, notes []string,
 				notes = append(notes, fmt.Sprintf("%s: skipped: not a regular file", root))
 				continue
 			}
-			add(root)
+			add(root, info.Size())
 			continue
 		}
 		w := walker{root: root, exclude: ex, add: add, visited: map[string]bool{}}
@@ -74,7 +75,7 @@ func unwrapPathError(err error) error {
 type walker struct {
 	root    string
 	exclude []*regexp.Regexp
-	add     func(string)
+	add     func(string, int64)
 	visited map[string]bool // real paths of directories entered, to stop symlink loops
 	notes   []string
 	errs    []error
@@ -137,7 +138,7 @@ func (w *walker) dir(dir string) {
 			w.notes = append(w.notes, fmt.Sprintf("%s: skipped: not a regular file", p))
 			continue
 		}
-		w.add(p)
+		w.add(p, info.Size())
 	}
 }
 
@@ -221,9 +222,24 @@ func readRegular(path string, limit int64) ([]byte, error) {
 	if info.Size() > limit {
 		return nil, fmt.Errorf("file is larger than the %d byte limit", limit)
 	}
-	data, err := io.ReadAll(io.LimitReader(fh, limit+1))
-	if err != nil {
+	// Read exactly the size stat gave, plus one byte to notice growth.
+	data := make([]byte, info.Size(), info.Size()+1)
+	if _, err := io.ReadFull(fh, data); err != nil {
 		return nil, unwrapPathError(err)
+	}
+	extra := make([]byte, 1)
+	if n, _ := fh.Read(extra); n > 0 { // the file grew since stat
+		rest, err := io.ReadAll(io.LimitReader(fh, limit-info.Size()))
+		if err != nil {
+			return nil, unwrapPathError(err)
+		}
+		data = append(append(data, extra[0]), rest...)
+		if int64(len(data)) > limit {
+			return nil, fmt.Errorf("file is larger than the %d byte limit", limit)
+		}
 	}
 	return data, nil
 }
+
+// IsStdin reports whether a file name stands for standard input.
+func IsStdin(name string) bool { return name == StdinName }

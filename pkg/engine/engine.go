@@ -244,26 +244,31 @@ func (e *Engine) eval(ctx context.Context, input ast.Value) ([]Raw, error) {
 	if len(rs) == 0 || len(rs[0].Expressions) == 0 {
 		return nil, nil
 	}
-	items, _ := rs[0].Expressions[0].Value.([]any)
-	out := make([]Raw, 0, len(items))
-	for _, it := range items {
-		raw, err := e.decode(it)
-		if err != nil {
-			return nil, err
+	byRule, _ := rs[0].Expressions[0].Value.(map[string]any)
+	var out []Raw
+	for pkg, found := range byRule {
+		items, _ := found.([]any)
+		if len(items) == 0 {
+			continue
 		}
-		out = append(out, raw)
+		r := e.byPackage[pkg]
+		if r == nil {
+			return nil, fmt.Errorf("rule package %q returned findings but has no metadata", pkg)
+		}
+		for _, it := range items {
+			raw, err := decode(r, it)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, raw)
+		}
 	}
 	return out, nil
 }
 
 // decode checks one rule result against the finding contract.
-func (e *Engine) decode(v any) (Raw, error) {
+func decode(r *finding.Rule, v any) (Raw, error) {
 	obj, _ := v.(map[string]any)
-	pkg, _ := obj["rule"].(string)
-	r := e.byPackage[pkg]
-	if r == nil {
-		return Raw{}, fmt.Errorf("rule package %q returned a finding but has no metadata", pkg)
-	}
 	raw := Raw{Rule: r, Severity: r.Severity}
 	var ok bool
 	if raw.Ref, ok = asInt(obj["ref"]); !ok {

@@ -15,9 +15,9 @@ import (
 
 const mainRego = `package salint.main
 
-findings contains object.union(x, {"rule": name}) if {
+findings[name] := fs if {
 	some name
-	some x in data.salint.rules[name].findings
+	fs := data.salint.rules[name].findings
 }
 `
 

@@ -62,19 +62,18 @@ func Run(ctx context.Context, eng *engine.Engine, cfg Config) (*finding.Report, 
 	rep := &finding.Report{Rules: eng.Rules()}
 
 	t := time.Now()
-	inputs, notes, errs := loader.Discover(cfg.Paths, cfg.Exclude)
-	t = cfg.trace("discover", t)
+	var gc *gcTuner
+	if cfg.TuneGC {
+		gc = newGCTuner()
+		defer gc.restore()
+	}
+	files, extracted, notes, errs := load(cfg, jobs, gc)
+	t = cfg.trace("load", t)
 	rep.Notes = notes
 	for _, err := range errs {
 		rep.Errors = append(rep.Errors, finding.InputError{Message: err.Error()})
 		rep.Summary.Documents++
 	}
-
-	if cfg.TuneGC {
-		defer tuneGC(inputs)()
-	}
-	files, extracted := load(inputs, cfg, jobs)
-	t = cfg.trace("load", t)
 	var all []*model.Extracted
 	for i, f := range files {
 		rep.Summary.Files++
@@ -104,14 +103,10 @@ func Run(ctx context.Context, eng *engine.Engine, cfg Config) (*finding.Report, 
 	}
 	t = cfg.trace("rules", t)
 
-	src := newSources(files)
+	rep.Findings = locateAll(raws, m, files, cfg.MinSeverity, jobs)
 	rep.Summary.BySeverity = map[finding.Severity]int{}
-	for _, raw := range raws {
-		if raw.Severity < cfg.MinSeverity {
-			continue
-		}
-		rep.Findings = append(rep.Findings, locate(raw, m, src))
-		rep.Summary.BySeverity[raw.Severity]++
+	for _, f := range rep.Findings {
+		rep.Summary.BySeverity[f.Severity]++
 	}
 	rep.Summary.Findings = len(rep.Findings)
 	finding.Sort(rep.Findings)
@@ -120,39 +115,112 @@ func Run(ctx context.Context, eng *engine.Engine, cfg Config) (*finding.Report, 
 	return rep, nil
 }
 
-// load reads and parses every input in parallel, keeping input order.
-func load(inputs []loader.Input, cfg Config, jobs int) ([]*loader.File, [][]*model.Extracted) {
-	files := make([]*loader.File, len(inputs))
-	extracted := make([][]*model.Extracted, len(inputs))
+// load walks the paths and reads and parses the files found in parallel,
+// while the walk goes on; results keep the walk's order.
+func load(cfg Config, jobs int, gc *gcTuner) ([]*loader.File, [][]*model.Extracted, []string, []error) {
+	type job struct {
+		i  int
+		in loader.Input
+	}
+	var (
+		mu        sync.Mutex
+		files     []*loader.File
+		extracted [][]*model.Extracted
+		notes     []string
+		errs      []error
+	)
+	next := make(chan job, 64)
+	go func() {
+		n := 0
+		notes, errs = loader.Walk(cfg.Paths, cfg.Exclude, func(in loader.Input) {
+			gc.add(in.Size)
+			next <- job{n, in}
+			n++
+		})
+		close(next)
+	}()
 	opts := loader.Options{MaxFileSize: cfg.MaxFileSize, Kinds: model.Kinds}
 	var wg sync.WaitGroup
+	for range jobs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range next {
+				f := loader.Read(j.in, cfg.Stdin, opts)
+				xs := make([]*model.Extracted, len(f.Objects))
+				for k, o := range f.Objects {
+					xs[k] = model.Extract(o, cfg.Namespace)
+				}
+				if !j.in.Stdin {
+					f.Content = nil // read again for the few lines a report shows
+				}
+				mu.Lock()
+				for len(files) <= j.i {
+					files, extracted = append(files, nil), append(extracted, nil)
+				}
+				files[j.i], extracted[j.i] = f, xs
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	return files, extracted, notes, errs
+}
+
+// locateAll turns raw findings into located ones, a file at a time across
+// workers, so that each file with findings is read once.
+func locateAll(raws []engine.Raw, m *model.Model, files []*loader.File, minSeverity finding.Severity, jobs int) []finding.Finding {
+	byFile := map[string][]int{}
+	var order []string
+	for i, raw := range raws {
+		if raw.Severity < minSeverity {
+			continue
+		}
+		file := m.Objects[raw.Ref].Source.File
+		if _, ok := byFile[file]; !ok {
+			order = append(order, file)
+		}
+		byFile[file] = append(byFile[file], i)
+	}
+	fileByPath := make(map[string]*loader.File, len(files))
+	for _, f := range files {
+		fileByPath[f.Path] = f
+	}
+	out := make([][]finding.Finding, len(order))
+	parallel(len(order), jobs, func(i int) {
+		src := readLines(fileByPath[order[i]])
+		for _, r := range byFile[order[i]] {
+			out[i] = append(out[i], locate(raws[r], m, src))
+		}
+	})
+	var all []finding.Finding
+	for _, fs := range out {
+		all = append(all, fs...)
+	}
+	return all
+}
+
+// parallel calls fn(0..n-1) on up to jobs goroutines.
+func parallel(n, jobs int, fn func(i int)) {
+	var wg sync.WaitGroup
 	next := make(chan int)
-	for range min(jobs, max(1, len(inputs))) {
+	for range min(jobs, max(1, n)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				f := loader.Read(inputs[i], cfg.Stdin, opts)
-				xs := make([]*model.Extracted, len(f.Objects))
-				for j, o := range f.Objects {
-					xs[j] = model.Extract(o, cfg.Namespace)
-				}
-				if !inputs[i].Stdin {
-					f.Content = nil // read again for the few lines a report shows
-				}
-				files[i], extracted[i] = f, xs
+				fn(i)
 			}
 		}()
 	}
-	for i := range inputs {
+	for i := range n {
 		next <- i
 	}
 	close(next)
 	wg.Wait()
-	return files, extracted
 }
 
-func locate(raw engine.Raw, m *model.Model, src *sources) finding.Finding {
+func locate(raw engine.Raw, m *model.Model, src *lines) finding.Finding {
 	x := m.Objects[raw.Ref]
 	o := x.Source
 	pos := o.Pos(raw.Path)
@@ -167,7 +235,7 @@ func locate(raw engine.Raw, m *model.Model, src *sources) finding.Finding {
 		Path:       raw.Path.String(),
 		HelmSource: o.HelmSource,
 	}
-	f.SourceLine = src.line(o.File, pos.Line)
+	f.SourceLine = src.line(pos.Line)
 	for _, rel := range raw.Related {
 		if rel.Ref < 0 || rel.Ref >= len(m.Objects) {
 			continue
@@ -194,22 +262,37 @@ func fingerprint(rule string, o finding.Object, path string) string {
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
-// tuneGC makes the collector run less often, which saves much of the time a
-// run spends collecting the garbage of parsing, while a soft memory limit
-// proportional to the input keeps the peak bounded. It returns a function
-// that restores the previous settings.
-func tuneGC(inputs []loader.Input) func() {
-	var total int64
-	for _, in := range inputs {
-		total += in.Size
+// gcTuner makes the collector run less often, which saves much of the
+// time a run spends collecting the garbage of parsing, while a soft memory
+// limit that grows with the input read keeps the peak bounded.
+type gcTuner struct {
+	total                int64
+	limit                int64
+	oldLimit, oldPercent int64
+}
+
+func newGCTuner() *gcTuner {
+	g := &gcTuner{limit: minMemoryLimit}
+	g.oldLimit = debug.SetMemoryLimit(g.limit)
+	g.oldPercent = int64(debug.SetGCPercent(400))
+	return g
+}
+
+// add accounts for one more input file; it is called from one goroutine.
+func (g *gcTuner) add(size int64) {
+	if g == nil {
+		return
 	}
-	limit := max(minMemoryLimit, memoryPerInputByte*total)
-	oldLimit := debug.SetMemoryLimit(limit)
-	oldPercent := debug.SetGCPercent(400)
-	return func() {
-		debug.SetGCPercent(oldPercent)
-		debug.SetMemoryLimit(oldLimit)
+	g.total += size
+	if want := memoryPerInputByte * g.total; want > g.limit+8<<20 {
+		g.limit = want
+		debug.SetMemoryLimit(want)
 	}
+}
+
+func (g *gcTuner) restore() {
+	debug.SetGCPercent(int(g.oldPercent))
+	debug.SetMemoryLimit(g.oldLimit)
 }
 
 const (

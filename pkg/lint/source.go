@@ -7,36 +7,41 @@ import (
 	"github.com/salint/salint/pkg/loader"
 )
 
-// sources gives the text of offending lines. Files are not kept in memory
+// lines gives the text of a file's lines. Files are not kept in memory
 // while the rules run: a file with findings is read again, once.
-type sources struct {
-	files map[string]*loader.File
-	lines map[string][][]byte
+type lines struct {
+	data   []byte
+	starts []int // offset of each line
 }
 
-func newSources(files []*loader.File) *sources {
-	s := &sources{files: map[string]*loader.File{}, lines: map[string][][]byte{}}
-	for _, f := range files {
-		s.files[f.Path] = f
+func readLines(f *loader.File) *lines {
+	data := f.Content
+	if data == nil && !loader.IsStdin(f.Path) {
+		data, _ = os.ReadFile(f.Path)
 	}
-	return s
-}
-
-// line returns line n (1-based) of file, without its line ending, or "".
-func (s *sources) line(file string, n int) string {
-	lines, ok := s.lines[file]
-	if !ok {
-		var data []byte
-		if f := s.files[file]; f != nil && f.Content != nil {
-			data = f.Content
-		} else if !loader.IsStdin(file) {
-			data, _ = os.ReadFile(file)
+	l := &lines{data: data, starts: []int{0}}
+	for off := 0; ; {
+		i := bytes.IndexByte(data[off:], '\n')
+		if i < 0 {
+			break
 		}
-		lines = bytes.Split(data, []byte("\n"))
-		s.lines[file] = lines
+		off += i + 1
+		l.starts = append(l.starts, off)
 	}
-	if n < 1 || n > len(lines) {
+	return l
+}
+
+// line returns line n (1-based) without its line ending, or "".
+func (l *lines) line(n int) string {
+	if n < 1 || n > len(l.starts) {
 		return ""
 	}
-	return string(bytes.TrimSuffix(lines[n-1], []byte("\r")))
+	end := len(l.data)
+	if n < len(l.starts) {
+		end = l.starts[n] - 1
+	}
+	if l.starts[n-1] > end {
+		return ""
+	}
+	return string(bytes.TrimSuffix(l.data[l.starts[n-1]:end], []byte("\r")))
 }

@@ -28,20 +28,27 @@ const StdinName = "<stdin>"
 // do not stop the run (a FIFO, a loop) are returned as notes; paths that do
 // not exist are errors.
 func Discover(paths []string, exclude []string) (inputs []Input, notes []string, errs []error) {
+	notes, errs = Walk(paths, exclude, func(in Input) { inputs = append(inputs, in) })
+	return inputs, notes, errs
+}
+
+// Walk is Discover handing each input to emit as soon as it is found, so
+// that reading can start while directories are still being walked.
+func Walk(paths []string, exclude []string, emit func(Input)) (notes []string, errs []error) {
 	ex, err := compileGlobs(exclude)
 	if err != nil {
-		return nil, nil, []error{err}
+		return nil, []error{err}
 	}
 	seen := map[string]bool{}
 	add := func(p string, size int64) {
 		if !seen[p] {
 			seen[p] = true
-			inputs = append(inputs, Input{Path: p, Size: size})
+			emit(Input{Path: p, Size: size})
 		}
 	}
 	for _, root := range paths {
 		if root == "-" {
-			inputs = append(inputs, Input{Path: StdinName, Stdin: true})
+			emit(Input{Path: StdinName, Stdin: true})
 			continue
 		}
 		info, err := os.Stat(root)
@@ -62,7 +69,7 @@ func Discover(paths []string, exclude []string) (inputs []Input, notes []string,
 		notes = append(notes, w.notes...)
 		errs = append(errs, w.errs...)
 	}
-	return inputs, notes, errs
+	return notes, errs
 }
 
 func unwrapPathError(err error) error {
@@ -207,6 +214,12 @@ func Read(in Input, stdin io.Reader, opts Options) *File {
 }
 
 func readRegular(path string, limit int64) ([]byte, error) {
+	// Opening a FIFO waits for a writer: look before opening.
+	if info, err := os.Stat(path); err != nil {
+		return nil, unwrapPathError(err)
+	} else if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("not a regular file")
+	}
 	fh, err := os.Open(path)
 	if err != nil {
 		return nil, unwrapPathError(err)

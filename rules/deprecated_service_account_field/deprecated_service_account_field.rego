@@ -39,9 +39,13 @@ findings contains {"ref": w.ref, "path": sa.deprecatedPath, "msg": msg, "severit
 }
 
 # An empty value is no value to Kubernetes: the field is then ignored.
-deprecated_field_set(sa) if not sa.deprecated in {null, ""}
+deprecated_field_set(sa) if {
+	sa.deprecated != null
+	sa.deprecated != ""
+}
 
 conflicting(sa) if {
-	not sa.serviceAccountName in {null, ""}
+	sa.serviceAccountName != null
+	sa.serviceAccountName != ""
 	sa.serviceAccountName != sa.deprecated
 }

@@ -1,8 +1,9 @@
 # Package salint.main is the single query salint evaluates: it collects the
-# findings of every rule under data.salint.rules and tags each with its rule.
+# findings of every rule under data.salint.rules, keyed by rule package, so
+# that the engine tags each finding with its rule without copying it here.
 package salint.main
 
-findings contains object.union(finding, {"rule": name}) if {
+findings[name] := fs if {
 	some name
-	some finding in data.salint.rules[name].findings
+	fs := data.salint.rules[name].findings
 }

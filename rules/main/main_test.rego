@@ -32,7 +32,7 @@ test_routes_the_real_rules if {
 		"invalidFields": [facts.invalid_field({})],
 	})
 	{name | some name, found in fs; count(found) > 0} == {"default_service_account", "automount_token", "invalid_field"}
-	every name, found in fs {
+	every found in fs {
 		every f in found {
 			f.ref == 3
 			is_string(f.msg)

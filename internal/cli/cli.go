@@ -37,13 +37,19 @@ type Env struct {
 }
 
 // Main runs salint and returns the exit code.
-func Main(args []string, env Env) int {
+func Main(args []string, env Env) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(env.Stderr, "salint: internal error (please report it): %v\n%s", r, debug.Stack())
+			code = ExitError
+		}
+	}()
 	o, err := Parse(args)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "salint: %v\nRun 'salint --help' for usage.\n", err)
 		return ExitError
 	}
-	code, err := run(o, env)
+	code, err = run(o, env)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "salint: %v\n", err)
 		return ExitError

@@ -146,11 +146,7 @@ func load(cfg Config, jobs int, gc *gcTuner) ([]*loader.File, [][]*model.Extract
 		go func() {
 			defer wg.Done()
 			for j := range next {
-				f := loader.Read(j.in, cfg.Stdin, opts)
-				xs := make([]*model.Extracted, len(f.Objects))
-				for k, o := range f.Objects {
-					xs[k] = model.Extract(o, cfg.Namespace)
-				}
+				f, xs := readFile(j.in, cfg, opts)
 				if !j.in.Stdin {
 					f.Content = nil // read again for the few lines a report shows
 				}
@@ -165,6 +161,26 @@ func load(cfg Config, jobs int, gc *gcTuner) ([]*loader.File, [][]*model.Extract
 	}
 	wg.Wait()
 	return files, extracted, notes, errs
+}
+
+// readFile reads one input and extracts its facts. A bug that panics on
+// some input costs that file, reported as an input error, not the run.
+func readFile(in loader.Input, cfg Config, opts loader.Options) (f *loader.File, xs []*model.Extracted) {
+	defer func() {
+		if r := recover(); r != nil {
+			f = &loader.File{Path: in.Path, Documents: 1, Errors: []finding.InputError{{
+				Location: finding.Location{File: in.Path},
+				Message:  fmt.Sprintf("internal error while reading this file (please report it): %v", r),
+			}}}
+			xs = nil
+		}
+	}()
+	f = loader.Read(in, cfg.Stdin, opts)
+	xs = make([]*model.Extracted, len(f.Objects))
+	for k, o := range f.Objects {
+		xs[k] = model.Extract(o, cfg.Namespace)
+	}
+	return f, xs
 }
 
 // locateAll turns raw findings into located ones, a file at a time across

@@ -516,7 +516,11 @@ func decodeObject(e *encoder, n *yaml.Node, target *Target) (errs []FieldError, 
 	if target.Strict != nil {
 		d.strict = target.reports
 	}
-	e.pos.add(fnvOffset, n.Line+e.lineOffset, n.Column)
+	first := n // the object stands at its first key, not at a "{" before it
+	if n.Kind == yaml.MappingNode && len(n.Content) > 0 {
+		first = n.Content[0]
+	}
+	e.pos.add(fnvOffset, first.Line+e.lineOffset, first.Column)
 	d.decode(n, reflect.ValueOf(target.Value).Elem(), fnvOffset, 0)
 	sortFieldErrors(d.errs)
 	return d.errs, nil

@@ -1,6 +1,7 @@
 package loader
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	yaml "go.yaml.in/yaml/v3"
@@ -31,6 +33,8 @@ type encoder struct {
 	active     map[*yaml.Node]bool // anchors being expanded, to catch cycles
 	skip       map[pathHash]bool   // nodes to encode as null (after a type error)
 	noPos      bool
+	// nonSpecific holds where nodes tagged "!" start (see nonSpecificTags).
+	nonSpecific map[Pos]bool
 }
 
 // EncodeError is a document that has no JSON meaning, with where it fails.
@@ -161,7 +165,14 @@ func (e *encoder) mapping(n *yaml.Node, h pathHash, depth int) {
 // mapping is an error.
 func (e *encoder) entries(n *yaml.Node) []mapEntry {
 	entries := make([]mapEntry, 0, len(n.Content)/2)
+	var byKey map[string]int // once the mapping is large, so that it is not quadratic
 	index := func(k string) int {
+		if byKey != nil {
+			if i, ok := byKey[k]; ok {
+				return i
+			}
+			return -1
+		}
 		for i := range entries {
 			if entries[i].key == k {
 				return i
@@ -174,10 +185,20 @@ func (e *encoder) entries(n *yaml.Node) []mapEntry {
 			if me.explicit && entries[i].explicit {
 				e.fail(me.keyNode, "mapping key %q already defined at line %d", me.key, entries[i].keyNode.Line+e.lineOffset)
 			}
+			// A key written here stays written when a merge overrides it.
+			me.explicit = me.explicit || entries[i].explicit
 			entries[i] = me
 			return
 		}
 		entries = append(entries, me)
+		if byKey != nil {
+			byKey[me.key] = len(entries) - 1
+		} else if len(entries) > 16 {
+			byKey = make(map[string]int, 2*len(entries))
+			for i, x := range entries {
+				byKey[x.key] = i
+			}
+		}
 	}
 	var merge func(v *yaml.Node, seen int)
 	merge = func(v *yaml.Node, seen int) {
@@ -189,6 +210,9 @@ func (e *encoder) entries(n *yaml.Node) []mapEntry {
 		}
 		switch v.Kind {
 		case yaml.MappingNode:
+			// Merging costs as much as the entries merged: without this,
+			// maps that merge the same map twice grow exponentially.
+			e.spend(v, len(v.Content))
 			e.collect(v, func(me mapEntry) { me.explicit = false; set(me) }, func(mv *yaml.Node) { merge(mv, seen+1) })
 		case yaml.SequenceNode:
 			for i := len(v.Content) - 1; i >= 0; i-- {
@@ -217,7 +241,7 @@ func (e *encoder) collect(n *yaml.Node, set func(mapEntry), merge func(*yaml.Nod
 	}
 	for i := 0; i < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
-		if isMergeKey(k) {
+		if e.isMergeKey(k) {
 			merge(v)
 			continue
 		}
@@ -225,14 +249,19 @@ func (e *encoder) collect(n *yaml.Node, set func(mapEntry), merge func(*yaml.Nod
 	}
 }
 
-func isMergeKey(k *yaml.Node) bool {
+// isMergeKey reports whether k is a merge key for go-yaml v2: a plain <<, or
+// a << tagged !!merge or "!" however it is quoted.
+func (e *encoder) isMergeKey(k *yaml.Node) bool {
 	if k.Kind != yaml.ScalarNode || k.Value != "<<" {
 		return false
 	}
-	if k.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
-		return false
+	if k.Style&yaml.TaggedStyle != 0 {
+		return k.Tag == "!!merge"
 	}
-	return k.Style&yaml.TaggedStyle == 0 || k.Tag == "!!merge"
+	if e.nonSpecific[Pos{k.Line, k.Column}] {
+		return true
+	}
+	return k.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) == 0
 }
 
 // keyString converts a mapping key as sigs.k8s.io/yaml does: strings stay,
@@ -251,15 +280,17 @@ func (e *encoder) keyString(k *yaml.Node) string {
 	case int64:
 		return strconv.FormatInt(v, 10)
 	case float64:
-		switch {
-		case math.IsInf(v, 1):
+		// Formatted as a float32 first: 1e70 is +Inf then, and so ".inf".
+		switch s := strconv.FormatFloat(v, 'g', -1, 32); s {
+		case "+Inf":
 			return ".inf"
-		case math.IsInf(v, -1):
+		case "-Inf":
 			return "-.inf"
-		case math.IsNaN(v):
+		case "NaN":
 			return ".nan"
+		default:
+			return s
 		}
-		return strconv.FormatFloat(v, 'g', -1, 32)
 	case bool:
 		return strconv.FormatBool(v)
 	case nil:
@@ -310,7 +341,7 @@ func (e *encoder) resolve(n *yaml.Node) any {
 	if n.Style&yaml.TaggedStyle != 0 {
 		tag = n.Tag
 	}
-	if tag == "" && quoted {
+	if tag == "" && (quoted || e.nonSpecific[Pos{n.Line, n.Column}]) {
 		return n.Value
 	}
 	switch tag {
@@ -417,9 +448,89 @@ func resolvePlain(s string) any {
 	return s
 }
 
-// isTimestamp reports whether s starts like a YAML timestamp (YYYY-...).
+// timestampLayouts are the forms go-yaml v2 accepts as a !!timestamp.
+var timestampLayouts = []string{
+	"2006-1-2T15:4:5.999999999Z07:00",
+	"2006-1-2t15:4:5.999999999Z07:00",
+	"2006-1-2 15:4:5.999999999",
+	"2006-1-2",
+}
+
+// isTimestamp reports whether go-yaml v2 reads s as a timestamp: a year of
+// four digits, a dash, and one of timestampLayouts.
 func isTimestamp(s string) bool {
-	return len(s) >= 5 && s[4] == '-' && strings.Trim(s[:4], "0123456789") == ""
+	if len(s) < 5 || s[4] != '-' || strings.Trim(s[:4], "0123456789") != "" {
+		return false
+	}
+	for _, layout := range timestampLayouts {
+		if _, err := time.Parse(layout, s); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// nonSpecificTags finds where the nodes tagged with the non-specific tag "!"
+// start (as in `x: ! 12`): go-yaml v2 then keeps a plain scalar a string and
+// takes a quoted << as a merge key, but go-yaml v3 drops the tag without a
+// trace. A node starts at its "!", or at an anchor just before it on the
+// same line. Lines and columns are counted as go-yaml v3 counts them: in
+// characters, with CR, LF, CRLF, NEL, LS and PS each ending a line.
+func nonSpecificTags(text []byte) map[Pos]bool {
+	if bytes.IndexByte(text, '!') < 0 {
+		return nil
+	}
+	tags := map[Pos]bool{}
+	text = bytes.TrimPrefix(text, []byte("\ufeff")) // go-yaml does not count it
+	here := Pos{Line: 1, Column: 1}
+	var anchor Pos    // an anchor followed so far only by blanks
+	inAnchor := false // reading an anchor's name
+	sep := true       // the previous character ends a token
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRune(text[i:])
+		if r == '\r' && i+1 < len(text) && text[i+1] == '\n' {
+			size = 2
+		}
+		switch {
+		case r == '\n' || r == '\r' || r == '\u0085' || r == '\u2028' || r == '\u2029':
+			here = Pos{Line: here.Line + 1, Column: 1}
+			anchor, inAnchor, sep = Pos{}, false, true
+			i += size
+			continue
+		case r == ' ' || r == '\t':
+			inAnchor, sep = false, true
+		case r == '&' && sep:
+			anchor, inAnchor, sep = here, true, false
+		case inAnchor && (r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r == '_' || r == '-'):
+		case r == '!' && sep && endsNonSpecificTag(text[i+1:]):
+			tags[here] = true
+			if anchor.Line != 0 {
+				tags[anchor] = true
+			}
+			anchor, inAnchor, sep = Pos{}, false, false
+		case r == '[' || r == '{' || r == ',':
+			anchor, inAnchor, sep = Pos{}, false, true
+		default:
+			anchor, inAnchor, sep = Pos{}, false, false
+		}
+		here.Column++
+		i += size
+	}
+	return tags
+}
+
+// endsNonSpecificTag reports whether rest, the text after a "!", makes it the
+// tag "!" (written alone or as !<!>) rather than the start of a longer tag.
+func endsNonSpecificTag(rest []byte) bool {
+	rest = bytes.TrimPrefix(rest, []byte("<!>"))
+	if len(rest) == 0 {
+		return true
+	}
+	switch r, _ := utf8.DecodeRune(rest); r {
+	case ' ', '\t', '\r', '\n', '\u0085', '\u2028', '\u2029':
+		return true
+	}
+	return false
 }
 
 const hexDigits = "0123456789abcdef"

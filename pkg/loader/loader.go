@@ -146,6 +146,8 @@ func (f *File) parseChunk(c chunk, opts Options) {
 		f.docError(line, 1, "document is not valid UTF-8")
 		return
 	}
+	c.nonSpecific = nonSpecificTags(c.text)
+	c.lines = yamlLines(c.text)
 	dec := yaml.NewDecoder(bytes.NewReader(c.text))
 	for {
 		var doc yaml.Node
@@ -160,7 +162,11 @@ func (f *File) parseChunk(c chunk, opts Options) {
 				if yamlParserProblems[m[2]] {
 					n++
 				}
-				line, msg = c.startLine+n-1, m[2]
+				line, _ = c.at(n, 1)
+				msg = m[2]
+				// go-yaml puts the end of the input on a line of its own.
+				last := c.startLine + bytes.Count(bytes.TrimRight(c.text, "\r\n"), []byte("\n"))
+				line = min(line, last)
 			}
 			f.docError(line, 1, "YAML syntax error: "+msg)
 			return
@@ -195,6 +201,8 @@ func (f *File) newEncoder(c chunk, opts Options, withPositions bool) *encoder {
 		nodeBudget: 2*len(c.text) + 10000,
 		byteBudget: 8*len(c.text) + 1<<20,
 		noPos:      !withPositions,
+
+		nonSpecific: c.nonSpecific,
 	}
 	if withPositions {
 		e.pos = &Positions{}
@@ -217,7 +225,7 @@ func (f *File) document(doc *yaml.Node, c chunk, opts Options) {
 		return // empty or comment-only document
 	}
 	source := helmSource(c.text)
-	line, col := root.Line+c.startLine-1, root.Column
+	line, col := c.at(root.Line, root.Column)
 	skip := func(kind, reason string) {
 		f.Documents++
 		f.Skipped = append(f.Skipped, finding.Skipped{
@@ -244,7 +252,8 @@ func (f *File) document(doc *yaml.Node, c chunk, opts Options) {
 		check := f.newEncoder(c, opts, false)
 		if _, err := check.encodeNode(root); err != nil {
 			ee := err.(*EncodeError)
-			f.docError(ee.Line, ee.Column, ee.Msg)
+			line, col := c.atFile(ee.Line, ee.Column)
+			f.docError(line, col, ee.Msg)
 			return
 		}
 	}
@@ -256,7 +265,7 @@ func (f *File) document(doc *yaml.Node, c chunk, opts Options) {
 		for item.Kind == yaml.AliasNode && item.Alias != nil {
 			item = item.Alias
 		}
-		line, col = item.Line+c.startLine-1, item.Column
+		line, col = c.at(item.Line, item.Column)
 		f.object(item, c, source, opts, skip)
 	}
 }
@@ -287,8 +296,12 @@ func (f *File) object(n *yaml.Node, c chunk, source string, opts Options, skip f
 	fieldErrs, err := decodeObject(e, n, target)
 	if err != nil {
 		ee := err.(*EncodeError)
-		f.docError(ee.Line, ee.Column, ee.Msg)
+		line, col := c.atFile(ee.Line, ee.Column)
+		f.docError(line, col, ee.Msg)
 		return
+	}
+	if c.lines != nil {
+		e.pos.remap(c.atFile)
 	}
 	e.pos.freeze()
 	o := &Object{
@@ -313,17 +326,42 @@ func (f *File) object(n *yaml.Node, c chunk, source string, opts Options, skip f
 	f.Objects = append(f.Objects, o)
 }
 
-// field returns the value node of key in mapping n, or nil.
+// field returns the value node of key in mapping n, or nil. Merge keys (<<)
+// count, as for kubectl: merged maps can give an object its kind.
 func field(n *yaml.Node, key string) *yaml.Node {
 	if n == nil || n.Kind != yaml.MappingNode {
 		return nil
 	}
+	var v *yaml.Node
+	merges := false
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		if k := n.Content[i]; k.Kind == yaml.ScalarNode && k.Value == key {
-			return n.Content[i+1]
+		k := n.Content[i]
+		if k.Kind == yaml.ScalarNode && k.Value == key && v == nil {
+			v = n.Content[i+1]
 		}
+		merges = merges || k.Kind == yaml.ScalarNode && k.Value == "<<"
 	}
-	return nil
+	if merges {
+		// A mapping that does not convert keeps v: encoding reports why.
+		e := encoder{maxDepth: DefaultMaxDepth, nodeBudget: 1 << 16, byteBudget: 1 << 24}
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					if _, ok := r.(encodeAbort); !ok {
+						panic(r)
+					}
+				}
+			}()
+			var merged *yaml.Node
+			for _, me := range e.entries(n) {
+				if me.key == key {
+					merged = me.value
+				}
+			}
+			v = merged
+		}()
+	}
+	return v
 }
 
 // scalarField returns the string value of key in mapping n, or "".

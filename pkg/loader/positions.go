@@ -56,6 +56,14 @@ func (p *Positions) get(h pathHash) (Pos, bool) {
 	return Pos{int(e.line), int(e.column)}, true
 }
 
+// remap moves every position recorded so far.
+func (p *Positions) remap(at func(line, col int) (int, int)) {
+	for i, e := range p.entries {
+		line, col := at(int(e.line), int(e.column))
+		p.entries[i].line, p.entries[i].column = int32(line), int32(col)
+	}
+}
+
 // Find returns the position of path, or of its nearest present ancestor when
 // the node is absent, and how many elements of path were found.
 func (p *Positions) Find(path Path) (Pos, int) {

@@ -1,6 +1,9 @@
 package loader
 
-import "bytes"
+import (
+	"bytes"
+	"unicode/utf8"
+)
 
 // chunk is the text of one or more YAML documents between two "---" lines,
 // with the line it starts on, so that a syntax error in one document never
@@ -8,6 +11,60 @@ import "bytes"
 type chunk struct {
 	text      []byte
 	startLine int // 1-based line of text[0] in the file
+	// nonSpecific holds where nodes tagged "!" start, set once parsed.
+	nonSpecific map[Pos]bool
+	// lines maps go-yaml's lines to the file's (see yamlLines), set once
+	// parsed; nil when they agree.
+	lines []Pos
+}
+
+// at converts a position go-yaml gives in c (line 1 is c's first line) into
+// the file's line and column.
+func (c chunk) at(line, col int) (int, int) {
+	if line >= 1 && line <= len(c.lines) {
+		p := c.lines[line-1]
+		return c.startLine + p.Line, p.Column + col
+	}
+	return c.startLine + line - 1, col
+}
+
+// atFile is at for a line that already counts from the file's start.
+func (c chunk) atFile(line, col int) (int, int) {
+	return c.at(line-c.startLine+1, col)
+}
+
+// yamlLines lists, for each line as go-yaml counts them in text (a lone CR,
+// NEL, LS and PS end a line too), the file line it is on, counted from 0 at
+// text's start, and the column it starts after. It returns nil when only LF
+// and CRLF end lines, as in the file.
+func yamlLines(text []byte) []Pos {
+	if !bytes.Contains(text, []byte("\r")) && !bytes.Contains(text, []byte("\u0085")) &&
+		!bytes.Contains(text, []byte("\u2028")) && !bytes.Contains(text, []byte("\u2029")) {
+		return nil
+	}
+	lines := []Pos{{}}
+	line, col := 0, 0
+	if bytes.HasPrefix(text, []byte("\ufeff")) {
+		// go-yaml does not count a byte order mark, the file does.
+		col = -1
+	}
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRune(text[i:])
+		switch {
+		case r == '\n' || r == '\r' && i+1 < len(text) && text[i+1] == '\n':
+			line, col = line+1, 0
+			size = 1 + bytes.IndexByte(text[i:], '\n')
+		case r == '\r' || r == '\u0085' || r == '\u2028' || r == '\u2029':
+			col++
+		default:
+			col++
+			i += size
+			continue
+		}
+		lines = append(lines, Pos{Line: line, Column: col})
+		i += size
+	}
+	return lines
 }
 
 // splitDocuments cuts a stream at every line that starts with "---" followed
@@ -23,14 +80,14 @@ func splitDocuments(data []byte) []chunk {
 			next = off + end + 1
 		}
 		if off > start && isSeparator(data[off:next]) {
-			chunks = append(chunks, chunk{data[start:off], startLine})
+			chunks = append(chunks, chunk{text: data[start:off], startLine: startLine})
 			start, startLine = off, line
 		}
 		off = next
 		line++
 	}
 	if start < len(data) || len(chunks) == 0 {
-		chunks = append(chunks, chunk{data[start:], startLine})
+		chunks = append(chunks, chunk{text: data[start:], startLine: startLine})
 	}
 	return chunks
 }

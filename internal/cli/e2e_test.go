@@ -105,4 +105,3 @@ func diff(want, got string) string {
 	}
 	return b.String()
 }
-

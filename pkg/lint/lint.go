@@ -4,6 +4,7 @@
 package lint
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -12,6 +13,7 @@ import (
 	"maps"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"sync"
 	"time"
 
@@ -35,8 +37,9 @@ type Config struct {
 	Params map[string]map[string]any
 	// MinSeverity drops findings below it.
 	MinSeverity finding.Severity
-	// TuneGC lets the run trade memory for speed within a budget that
-	// grows with the input (see tuneGC); for a command, not a library.
+	// TuneGC lets the process trade memory for speed within a budget that
+	// grows with the input (see gcTuner), for the run and what follows it;
+	// for a command, not a library.
 	TuneGC bool
 	// Trace, when set, receives the duration of each stage.
 	Trace io.Writer
@@ -64,8 +67,7 @@ func Run(ctx context.Context, eng *engine.Engine, cfg Config) (*finding.Report, 
 	t := time.Now()
 	var gc *gcTuner
 	if cfg.TuneGC {
-		gc = newGCTuner()
-		defer gc.restore()
+		gc = newGCTuner() // kept for the report that follows the run
 	}
 	files, extracted, notes, errs := load(cfg, jobs, gc)
 	t = cfg.trace("load", t)
@@ -204,10 +206,16 @@ func locateAll(raws []engine.Raw, m *model.Model, files []*loader.File, minSever
 	}
 	out := make([][]finding.Finding, len(order))
 	parallel(len(order), jobs, func(i int) {
-		src := readLines(fileByPath[order[i]])
+		fs := make([]finding.Finding, 0, len(byFile[order[i]]))
 		for _, r := range byFile[order[i]] {
-			out[i] = append(out[i], locate(raws[r], m, src))
+			fs = append(fs, locate(raws[r], m))
 		}
+		slices.SortFunc(fs, func(a, b finding.Finding) int { return cmp.Compare(a.Line, b.Line) })
+		src := readLines(fileByPath[order[i]])
+		for j := range fs {
+			fs[j].SourceLine = src.get(fs[j].Line)
+		}
+		out[i] = fs
 	})
 	var all []finding.Finding
 	for _, fs := range out {
@@ -236,7 +244,7 @@ func parallel(n, jobs int, fn func(i int)) {
 	wg.Wait()
 }
 
-func locate(raw engine.Raw, m *model.Model, src *lines) finding.Finding {
+func locate(raw engine.Raw, m *model.Model) finding.Finding {
 	x := m.Objects[raw.Ref]
 	o := x.Source
 	pos := o.Pos(raw.Path)
@@ -251,7 +259,6 @@ func locate(raw engine.Raw, m *model.Model, src *lines) finding.Finding {
 		Path:       raw.Path.String(),
 		HelmSource: o.HelmSource,
 	}
-	f.SourceLine = src.line(pos.Line)
 	for _, rel := range raw.Related {
 		if rel.Ref < 0 || rel.Ref >= len(m.Objects) {
 			continue
@@ -282,15 +289,14 @@ func fingerprint(rule string, o finding.Object, path string) string {
 // time a run spends collecting the garbage of parsing, while a soft memory
 // limit that grows with the input read keeps the peak bounded.
 type gcTuner struct {
-	total                int64
-	limit                int64
-	oldLimit, oldPercent int64
+	total int64
+	limit int64
 }
 
 func newGCTuner() *gcTuner {
 	g := &gcTuner{limit: minMemoryLimit}
-	g.oldLimit = debug.SetMemoryLimit(g.limit)
-	g.oldPercent = int64(debug.SetGCPercent(400))
+	debug.SetMemoryLimit(g.limit)
+	debug.SetGCPercent(400)
 	return g
 }
 
@@ -306,12 +312,7 @@ func (g *gcTuner) add(size int64) {
 	}
 }
 
-func (g *gcTuner) restore() {
-	debug.SetGCPercent(int(g.oldPercent))
-	debug.SetMemoryLimit(g.oldLimit)
-}
-
 const (
-	minMemoryLimit     = 160 << 20
+	minMemoryLimit     = 190 << 20
 	memoryPerInputByte = 5
 )

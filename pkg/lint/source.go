@@ -7,11 +7,13 @@ import (
 	"github.com/salint/salint/pkg/loader"
 )
 
-// lines gives the text of a file's lines. Files are not kept in memory
-// while the rules run: a file with findings is read again, once.
+// lines reads a file's lines front to back. Files are not kept in memory
+// while the rules run: a file with findings is read again, once, and its
+// lines are found by one forward scan when asked for in ascending order.
 type lines struct {
-	data   []byte
-	starts []int // offset of each line
+	data []byte
+	line int // the line that starts at off
+	off  int
 }
 
 func readLines(f *loader.File) *lines {
@@ -19,29 +21,25 @@ func readLines(f *loader.File) *lines {
 	if data == nil && !loader.IsStdin(f.Path) {
 		data, _ = os.ReadFile(f.Path)
 	}
-	l := &lines{data: data, starts: []int{0}}
-	for off := 0; ; {
-		i := bytes.IndexByte(data[off:], '\n')
-		if i < 0 {
-			break
-		}
-		off += i + 1
-		l.starts = append(l.starts, off)
-	}
-	return l
+	return &lines{data: data, line: 1}
 }
 
-// line returns line n (1-based) without its line ending, or "".
-func (l *lines) line(n int) string {
-	if n < 1 || n > len(l.starts) {
-		return ""
+// get returns line n (1-based) without its line ending, or "".
+func (l *lines) get(n int) string {
+	if n < l.line {
+		l.line, l.off = 1, 0
 	}
-	end := len(l.data)
-	if n < len(l.starts) {
-		end = l.starts[n] - 1
+	for l.line < n {
+		i := bytes.IndexByte(l.data[l.off:], '\n')
+		if i < 0 {
+			return ""
+		}
+		l.off += i + 1
+		l.line++
 	}
-	if l.starts[n-1] > end {
-		return ""
+	text := l.data[l.off:]
+	if i := bytes.IndexByte(text, '\n'); i >= 0 {
+		text = text[:i]
 	}
-	return string(bytes.TrimSuffix(l.data[l.starts[n-1]:end], []byte("\r")))
+	return string(bytes.TrimSuffix(text, []byte("\r")))
 }

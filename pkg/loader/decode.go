@@ -313,7 +313,7 @@ func (d *decoder) sequence(n *yaml.Node, v reflect.Value, h pathHash, depth int)
 
 func (d *decoder) mapping(n *yaml.Node, v reflect.Value, h pathHash, depth int) {
 	e := d.e
-	entries := e.entries(n)
+	entries := e.entries(n, depth)
 	switch v.Kind() {
 	case reflect.Struct:
 		fields := jsonFields(v.Type())
@@ -500,9 +500,10 @@ func describeType(t reflect.Type) string {
 	return "a " + t.String()
 }
 
-// decodeObject decodes object node n into target.Value, indexing positions
-// in e, and returns the fields strict decoding rejects, sorted by path.
-func decodeObject(e *encoder, n *yaml.Node, target *Target) (errs []FieldError, err error) {
+// decodeObject decodes object node n into value (a pointer), indexing
+// positions in e, and returns the fields strict decoding rejects, sorted by
+// path.
+func decodeObject(e *encoder, n *yaml.Node, target *Target, value any) (errs []FieldError, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			a, ok := r.(encodeAbort)
@@ -512,6 +513,7 @@ func decodeObject(e *encoder, n *yaml.Node, target *Target) (errs []FieldError, 
 			err = a.err
 		}
 	}()
+	defer e.release()
 	d := &decoder{e: e}
 	if target.Strict != nil {
 		d.strict = target.reports
@@ -521,7 +523,7 @@ func decodeObject(e *encoder, n *yaml.Node, target *Target) (errs []FieldError, 
 		first = n.Content[0]
 	}
 	e.pos.add(fnvOffset, first.Line+e.lineOffset, first.Column)
-	d.decode(n, reflect.ValueOf(target.Value).Elem(), fnvOffset, 0)
+	d.decode(n, reflect.ValueOf(value).Elem(), fnvOffset, 0)
 	sortFieldErrors(d.errs)
 	return d.errs, nil
 }

@@ -136,11 +136,12 @@ func referenceDecode(t *testing.T, docs [][]byte, o *loader.Object) *reference {
 			continue
 		}
 		target := model.Kinds(o.APIVersion, o.Kind)
-		strict, err := kjson.UnmarshalStrict(j, target.Value)
+		value := target.New()
+		strict, err := kjson.UnmarshalStrict(j, value)
 		if err != nil {
 			return nil
 		}
-		r := &reference{value: target.Value}
+		r := &reference{value: value}
 		for _, se := range strict {
 			fe, ok := se.(kjson.FieldError)
 			if !ok || !strings.HasPrefix(se.Error(), "unknown field") {

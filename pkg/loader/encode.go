@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -31,6 +32,7 @@ type encoder struct {
 	nodeBudget int
 	byteBudget int
 	active     map[*yaml.Node]bool // anchors being expanded, to catch cycles
+	entryBufs  [][]mapEntry        // by depth, reused (see entries)
 	skip       map[pathHash]bool   // nodes to encode as null (after a type error)
 	noPos      bool
 	// nonSpecific holds where nodes tagged "!" start (see nonSpecificTags).
@@ -66,6 +68,7 @@ func (e *encoder) encodeNode(n *yaml.Node) (out []byte, err error) {
 	if !e.noPos {
 		e.pos.add(fnvOffset, n.Line+e.lineOffset, n.Column)
 	}
+	defer e.release()
 	e.value(n, fnvOffset, 0)
 	return e.buf, nil
 }
@@ -129,6 +132,23 @@ func (e *encoder) value(n *yaml.Node, h pathHash, depth int) {
 	}
 }
 
+// entryBufPool keeps the per-depth entry buffers of finished documents for
+// the next, so that walking a document allocates no entry slices.
+var entryBufPool = sync.Pool{New: func() any { return new([][]mapEntry) }}
+
+// release returns the encoder's reusable buffers.
+func (e *encoder) release() {
+	if e.entryBufs != nil {
+		bufs := e.entryBufs
+		e.entryBufs = nil
+		for i := range bufs {
+			clear(bufs[i]) // drop the nodes, or the pool keeps old documents alive
+			bufs[i] = bufs[i][:0]
+		}
+		entryBufPool.Put(&bufs)
+	}
+}
+
 type mapEntry struct {
 	key      string
 	keyNode  *yaml.Node
@@ -139,7 +159,7 @@ type mapEntry struct {
 func (e *encoder) mapping(n *yaml.Node, h pathHash, depth int) {
 	e.spend(n, 2)
 	e.buf = append(e.buf, '{')
-	entries := e.entries(n)
+	entries := e.entries(n, depth)
 	// Keys in sorted order, as encoding/json writes a map: values that keep
 	// their JSON text (managedFields, RawExtension) then match kubectl's.
 	slices.SortFunc(entries, func(a, b mapEntry) int { return strings.Compare(a.key, b.key) })
@@ -163,8 +183,22 @@ func (e *encoder) mapping(n *yaml.Node, h pathHash, depth int) {
 // sets its keys where the merge key stands, so later keys win; earlier maps
 // of a merge sequence win over later ones. A key written twice in the same
 // mapping is an error.
-func (e *encoder) entries(n *yaml.Node) []mapEntry {
-	entries := make([]mapEntry, 0, len(n.Content)/2)
+//
+// The slice is reused for the next mapping at the same depth: a mapping's
+// entries are used up before its siblings are read. A depth below zero
+// gets a slice of its own.
+func (e *encoder) entries(n *yaml.Node, depth int) []mapEntry {
+	var entries []mapEntry
+	if depth >= 0 {
+		if e.entryBufs == nil {
+			e.entryBufs = *entryBufPool.Get().(*[][]mapEntry)
+		}
+		for len(e.entryBufs) <= depth {
+			e.entryBufs = append(e.entryBufs, nil)
+		}
+		entries = e.entryBufs[depth][:0]
+		defer func() { e.entryBufs[depth] = entries }()
+	}
 	var byKey map[string]int // once the mapping is large, so that it is not quadratic
 	index := func(k string) int {
 		if byKey != nil {
@@ -420,12 +454,17 @@ func resolvePlain(s string) any {
 			return f
 		}
 	case c == '+' || c == '-' || c >= '0' && c <= '9':
-		plain := strings.ReplaceAll(s, "_", "")
-		if i, err := strconv.ParseInt(plain, 0, 64); err == nil {
-			return i
+		if !numberLike(s) {
+			return s // "50m", "64Mi", "0 2 * * *": no number, skip the parsers
 		}
-		if u, err := strconv.ParseUint(plain, 0, 64); err == nil {
-			return u
+		plain := strings.ReplaceAll(s, "_", "")
+		if strings.IndexByte(plain, '.') < 0 { // no integer has a '.'
+			if i, err := strconv.ParseInt(plain, 0, 64); err == nil {
+				return i
+			}
+			if u, err := strconv.ParseUint(plain, 0, 64); err == nil {
+				return u
+			}
 		}
 		if yaml11Float.MatchString(plain) {
 			if f, err := strconv.ParseFloat(plain, 64); err == nil {
@@ -454,6 +493,20 @@ var timestampLayouts = []string{
 	"2006-1-2t15:4:5.999999999Z07:00",
 	"2006-1-2 15:4:5.999999999",
 	"2006-1-2",
+}
+
+// numberLike reports whether s has only characters a YAML 1.1 number can
+// have, so that most strings never reach strconv (whose errors allocate).
+func numberLike(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9', c >= 'a' && c <= 'f', c >= 'A' && c <= 'F':
+		case c == '+', c == '-', c == '.', c == '_', c == 'x', c == 'X', c == 'o', c == 'O':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // isTimestamp reports whether go-yaml v2 reads s as a timestamp: a year of

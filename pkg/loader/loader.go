@@ -28,8 +28,8 @@ const (
 
 // Target is what a checked kind is decoded into.
 type Target struct {
-	// Value is a pointer to a fresh Go value, e.g. &appsv1.Deployment{}.
-	Value any
+	// New returns a pointer to a fresh Go value, e.g. &appsv1.Deployment{}.
+	New func() any
 	// Strict lists the field path prefixes whose unknown fields are reported
 	// (e.g. "spec.template" for a CRD that embeds a pod template); nil
 	// reports every unknown field.
@@ -72,7 +72,7 @@ type Object struct {
 	Kind       string
 	Namespace  string // as written; "" when absent
 	Name       string
-	// Value is the decoded Target.Value.
+	// Value is the decoded value, made by Target.New.
 	Value any
 	// FieldErrors are the fields strict decoding rejected.
 	FieldErrors []FieldError
@@ -293,7 +293,8 @@ func (f *File) object(n *yaml.Node, c chunk, source string, opts Options, skip f
 		return
 	}
 	e := f.newEncoder(c, opts, true)
-	fieldErrs, err := decodeObject(e, n, target)
+	value := target.New()
+	fieldErrs, err := decodeObject(e, n, target, value)
 	if err != nil {
 		ee := err.(*EncodeError)
 		line, col := c.atFile(ee.Line, ee.Column)
@@ -310,7 +311,7 @@ func (f *File) object(n *yaml.Node, c chunk, source string, opts Options, skip f
 		APIVersion: apiVersion,
 		Kind:       kind,
 		Positions:  e.pos,
-		Value:      target.Value,
+		Value:      value,
 	}
 	if md := field(n, "metadata"); md != nil {
 		for md.Kind == yaml.AliasNode && md.Alias != nil {
@@ -353,7 +354,7 @@ func field(n *yaml.Node, key string) *yaml.Node {
 				}
 			}()
 			var merged *yaml.Node
-			for _, me := range e.entries(n) {
+			for _, me := range e.entries(n, -1) {
 				if me.key == key {
 					merged = me.value
 				}

@@ -1,6 +1,9 @@
 package loader
 
-import "slices"
+import (
+	"slices"
+	"sync"
+)
 
 // Pos is a 1-based line and column in a file.
 type Pos struct {
@@ -18,14 +21,28 @@ type posEntry struct {
 // item itself. The empty path stands at the object's first key.
 type Positions struct {
 	entries []posEntry // sorted by hash once frozen
-	sorted  bool
+	scratch *[]posEntry
 }
 
+// scratchEntries are buffers positions are gathered in: an object's index
+// is copied out at its exact size, so that growing it leaves no garbage.
+var scratchEntries = sync.Pool{New: func() any { return new([]posEntry) }}
+
 func (p *Positions) add(h pathHash, line, col int) {
+	if p.scratch == nil {
+		p.scratch = scratchEntries.Get().(*[]posEntry)
+		p.entries = (*p.scratch)[:0]
+	}
 	p.entries = append(p.entries, posEntry{h, int32(line), int32(col)})
 }
 
 func (p *Positions) freeze() {
+	if p.scratch != nil {
+		*p.scratch = p.entries[:0]
+		p.entries = slices.Clone(p.entries)
+		scratchEntries.Put(p.scratch)
+		p.scratch = nil
+	}
 	slices.SortFunc(p.entries, func(a, b posEntry) int {
 		switch {
 		case a.hash < b.hash:
@@ -35,8 +52,6 @@ func (p *Positions) freeze() {
 		}
 		return 0
 	})
-	p.entries = slices.Clip(p.entries)
-	p.sorted = true
 }
 
 func (p *Positions) get(h pathHash) (Pos, bool) {

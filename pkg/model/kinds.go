@@ -52,94 +52,77 @@ type ArgoCronWorkflow struct {
 
 var noStrict = []string{}
 
+// target returns how to decode one Kubernetes type, reporting every
+// unknown field.
+func target[T any]() *loader.Target {
+	return &loader.Target{New: func() any { return new(T) }}
+}
+
+type apiKind struct{ apiVersion, kind string }
+
+// kinds are the checked kinds of Kubernetes itself, by apiVersion and kind.
+var kinds = map[apiKind]*loader.Target{
+	{"v1", "Pod"}:                                                target[corev1.Pod](),
+	{"v1", "PodTemplate"}:                                        target[corev1.PodTemplate](),
+	{"v1", "ReplicationController"}:                              target[corev1.ReplicationController](),
+	{"v1", "ServiceAccount"}:                                     target[corev1.ServiceAccount](),
+	{"v1", "Secret"}:                                             target[corev1.Secret](),
+	{"apps/v1", "Deployment"}:                                    target[appsv1.Deployment](),
+	{"apps/v1", "ReplicaSet"}:                                    target[appsv1.ReplicaSet](),
+	{"apps/v1", "StatefulSet"}:                                   target[appsv1.StatefulSet](),
+	{"apps/v1", "DaemonSet"}:                                     target[appsv1.DaemonSet](),
+	{"apps/v1beta1", "Deployment"}:                               target[appsv1beta1.Deployment](),
+	{"apps/v1beta1", "StatefulSet"}:                              target[appsv1beta1.StatefulSet](),
+	{"apps/v1beta2", "Deployment"}:                               target[appsv1beta2.Deployment](),
+	{"apps/v1beta2", "ReplicaSet"}:                               target[appsv1beta2.ReplicaSet](),
+	{"apps/v1beta2", "StatefulSet"}:                              target[appsv1beta2.StatefulSet](),
+	{"apps/v1beta2", "DaemonSet"}:                                target[appsv1beta2.DaemonSet](),
+	{"extensions/v1beta1", "Deployment"}:                         target[extv1beta1.Deployment](),
+	{"extensions/v1beta1", "ReplicaSet"}:                         target[extv1beta1.ReplicaSet](),
+	{"extensions/v1beta1", "DaemonSet"}:                          target[extv1beta1.DaemonSet](),
+	{"batch/v1", "Job"}:                                          target[batchv1.Job](),
+	{"batch/v1", "CronJob"}:                                      target[batchv1.CronJob](),
+	{"batch/v1beta1", "CronJob"}:                                 target[batchv1beta1.CronJob](),
+	{"rbac.authorization.k8s.io/v1", "Role"}:                     target[rbacv1.Role](),
+	{"rbac.authorization.k8s.io/v1", "ClusterRole"}:              target[rbacv1.ClusterRole](),
+	{"rbac.authorization.k8s.io/v1", "RoleBinding"}:              target[rbacv1.RoleBinding](),
+	{"rbac.authorization.k8s.io/v1", "ClusterRoleBinding"}:       target[rbacv1.ClusterRoleBinding](),
+	{"rbac.authorization.k8s.io/v1beta1", "Role"}:                target[rbacv1beta1.Role](),
+	{"rbac.authorization.k8s.io/v1beta1", "ClusterRole"}:         target[rbacv1beta1.ClusterRole](),
+	{"rbac.authorization.k8s.io/v1beta1", "RoleBinding"}:         target[rbacv1beta1.RoleBinding](),
+	{"rbac.authorization.k8s.io/v1beta1", "ClusterRoleBinding"}:  target[rbacv1beta1.ClusterRoleBinding](),
+	{"rbac.authorization.k8s.io/v1alpha1", "Role"}:               target[rbacv1alpha1.Role](),
+	{"rbac.authorization.k8s.io/v1alpha1", "ClusterRole"}:        target[rbacv1alpha1.ClusterRole](),
+	{"rbac.authorization.k8s.io/v1alpha1", "RoleBinding"}:        target[rbacv1alpha1.RoleBinding](),
+	{"rbac.authorization.k8s.io/v1alpha1", "ClusterRoleBinding"}: target[rbacv1alpha1.ClusterRoleBinding](),
+}
+
+// crdKinds are the custom resources whose pod templates salint reads, by
+// API group and kind, in any version.
+var crdKinds = map[apiKind]*loader.Target{
+	{"argoproj.io", "Rollout"}:     {New: func() any { return new(TemplateCRD) }, Strict: []string{"spec.template"}},
+	{"apps.kruise.io", "CloneSet"}: {New: func() any { return new(TemplateCRD) }, Strict: []string{"spec.template"}},
+	// Knative adds its own fields to the pod spec: decode leniently.
+	{"serving.knative.dev", "Service"}:         {New: func() any { return new(TemplateCRD) }, Strict: noStrict},
+	{"argoproj.io", "Workflow"}:                {New: func() any { return new(ArgoWorkflow) }, Strict: noStrict},
+	{"argoproj.io", "WorkflowTemplate"}:        {New: func() any { return new(ArgoWorkflow) }, Strict: noStrict},
+	{"argoproj.io", "ClusterWorkflowTemplate"}: {New: func() any { return new(ArgoWorkflow) }, Strict: noStrict},
+	{"argoproj.io", "CronWorkflow"}:            {New: func() any { return new(ArgoCronWorkflow) }, Strict: noStrict},
+}
+
 // Kinds is the loader's registry of checked kinds: the pod-bearing kinds
 // and the ServiceAccount, Secret and RBAC kinds, in every API version
 // k8s.io/api still describes, plus the pod templates of well-known CRDs.
+// It returns nil for kinds salint does not check.
 func Kinds(apiVersion, kind string) *loader.Target {
-	group, _, _ := strings.Cut(apiVersion, "/")
-	if !strings.Contains(apiVersion, "/") {
-		group = ""
+	if t := kinds[apiKind{apiVersion, kind}]; t != nil {
+		return t
 	}
-	switch apiVersion + " " + kind {
-	case "v1 Pod":
-		return &loader.Target{Value: &corev1.Pod{}}
-	case "v1 PodTemplate":
-		return &loader.Target{Value: &corev1.PodTemplate{}}
-	case "v1 ReplicationController":
-		return &loader.Target{Value: &corev1.ReplicationController{}}
-	case "v1 ServiceAccount":
-		return &loader.Target{Value: &corev1.ServiceAccount{}}
-	case "v1 Secret":
-		return &loader.Target{Value: &corev1.Secret{}}
-	case "apps/v1 Deployment":
-		return &loader.Target{Value: &appsv1.Deployment{}}
-	case "apps/v1 ReplicaSet":
-		return &loader.Target{Value: &appsv1.ReplicaSet{}}
-	case "apps/v1 StatefulSet":
-		return &loader.Target{Value: &appsv1.StatefulSet{}}
-	case "apps/v1 DaemonSet":
-		return &loader.Target{Value: &appsv1.DaemonSet{}}
-	case "apps/v1beta1 Deployment":
-		return &loader.Target{Value: &appsv1beta1.Deployment{}}
-	case "apps/v1beta1 StatefulSet":
-		return &loader.Target{Value: &appsv1beta1.StatefulSet{}}
-	case "apps/v1beta2 Deployment":
-		return &loader.Target{Value: &appsv1beta2.Deployment{}}
-	case "apps/v1beta2 ReplicaSet":
-		return &loader.Target{Value: &appsv1beta2.ReplicaSet{}}
-	case "apps/v1beta2 StatefulSet":
-		return &loader.Target{Value: &appsv1beta2.StatefulSet{}}
-	case "apps/v1beta2 DaemonSet":
-		return &loader.Target{Value: &appsv1beta2.DaemonSet{}}
-	case "extensions/v1beta1 Deployment":
-		return &loader.Target{Value: &extv1beta1.Deployment{}}
-	case "extensions/v1beta1 ReplicaSet":
-		return &loader.Target{Value: &extv1beta1.ReplicaSet{}}
-	case "extensions/v1beta1 DaemonSet":
-		return &loader.Target{Value: &extv1beta1.DaemonSet{}}
-	case "batch/v1 Job":
-		return &loader.Target{Value: &batchv1.Job{}}
-	case "batch/v1 CronJob":
-		return &loader.Target{Value: &batchv1.CronJob{}}
-	case "batch/v1beta1 CronJob":
-		return &loader.Target{Value: &batchv1beta1.CronJob{}}
-	case "rbac.authorization.k8s.io/v1 Role":
-		return &loader.Target{Value: &rbacv1.Role{}}
-	case "rbac.authorization.k8s.io/v1 ClusterRole":
-		return &loader.Target{Value: &rbacv1.ClusterRole{}}
-	case "rbac.authorization.k8s.io/v1 RoleBinding":
-		return &loader.Target{Value: &rbacv1.RoleBinding{}}
-	case "rbac.authorization.k8s.io/v1 ClusterRoleBinding":
-		return &loader.Target{Value: &rbacv1.ClusterRoleBinding{}}
-	case "rbac.authorization.k8s.io/v1beta1 Role":
-		return &loader.Target{Value: &rbacv1beta1.Role{}}
-	case "rbac.authorization.k8s.io/v1beta1 ClusterRole":
-		return &loader.Target{Value: &rbacv1beta1.ClusterRole{}}
-	case "rbac.authorization.k8s.io/v1beta1 RoleBinding":
-		return &loader.Target{Value: &rbacv1beta1.RoleBinding{}}
-	case "rbac.authorization.k8s.io/v1beta1 ClusterRoleBinding":
-		return &loader.Target{Value: &rbacv1beta1.ClusterRoleBinding{}}
-	case "rbac.authorization.k8s.io/v1alpha1 Role":
-		return &loader.Target{Value: &rbacv1alpha1.Role{}}
-	case "rbac.authorization.k8s.io/v1alpha1 ClusterRole":
-		return &loader.Target{Value: &rbacv1alpha1.ClusterRole{}}
-	case "rbac.authorization.k8s.io/v1alpha1 RoleBinding":
-		return &loader.Target{Value: &rbacv1alpha1.RoleBinding{}}
-	case "rbac.authorization.k8s.io/v1alpha1 ClusterRoleBinding":
-		return &loader.Target{Value: &rbacv1alpha1.ClusterRoleBinding{}}
+	group, _, ok := strings.Cut(apiVersion, "/")
+	if !ok {
+		return nil
 	}
-	switch group + " " + kind {
-	case "argoproj.io Rollout", "apps.kruise.io CloneSet":
-		return &loader.Target{Value: &TemplateCRD{}, Strict: []string{"spec.template"}}
-	case "serving.knative.dev Service":
-		// Knative adds its own fields to the pod spec: decode leniently.
-		return &loader.Target{Value: &TemplateCRD{}, Strict: noStrict}
-	case "argoproj.io Workflow", "argoproj.io WorkflowTemplate", "argoproj.io ClusterWorkflowTemplate":
-		return &loader.Target{Value: &ArgoWorkflow{}, Strict: noStrict}
-	case "argoproj.io CronWorkflow":
-		return &loader.Target{Value: &ArgoCronWorkflow{}, Strict: noStrict}
-	}
-	return nil
+	return crdKinds[apiKind{group, kind}]
 }
 
 // clusterScoped lists the checked kinds that live outside namespaces.

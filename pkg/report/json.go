@@ -1,8 +1,7 @@
 package report
 
 import (
-	"bytes"
-	"encoding/json"
+	"bufio"
 
 	"github.com/salint/salint/pkg/finding"
 )
@@ -15,147 +14,95 @@ const jsonSchemaVersion = 1
 // an explicit struct so that the key order is the declaration order.
 type jsonFormat struct{}
 
-type jsonReport struct {
-	SchemaVersion int           `json:"schemaVersion"`
-	Tool          jsonTool      `json:"tool"`
-	Summary       jsonSummary   `json:"summary"`
-	Findings      []jsonFinding `json:"findings"`
-	Errors        []jsonError   `json:"errors"`
-	Skipped       []jsonSkipped `json:"skipped"`
-}
-
-type jsonTool struct {
-	Name    string `json:"name"`
-	Version string `json:"version"`
-}
-
-type jsonSummary struct {
-	Files      int            `json:"files"`
-	Documents  int            `json:"documents"`
-	Objects    int            `json:"objects"`
-	Skipped    int            `json:"skipped"`
-	Errors     int            `json:"errors"`
-	Findings   int            `json:"findings"`
-	Suppressed int            `json:"suppressed"`
-	BySeverity jsonBySeverity `json:"bySeverity"`
-}
-
-type jsonBySeverity struct {
-	Critical int `json:"critical"`
-	High     int `json:"high"`
-	Medium   int `json:"medium"`
-	Low      int `json:"low"`
-	Info     int `json:"info"`
-}
-
-type jsonFinding struct {
-	RuleID        string        `json:"ruleId"`
-	Rule          string        `json:"rule"`
-	Severity      string        `json:"severity"`
-	Message       string        `json:"message"`
-	File          string        `json:"file"`
-	Line          int           `json:"line"`
-	Column        int           `json:"column"`
-	Object        jsonObject    `json:"object"`
-	Path          string        `json:"path"`
-	HelmSource    string        `json:"helmSource"`
-	Related       []jsonRelated `json:"related"`
-	Fingerprint   string        `json:"fingerprint"`
-	Suppressed    bool          `json:"suppressed"`
-	Justification string        `json:"justification"`
-}
-
-type jsonObject struct {
-	APIVersion string `json:"apiVersion"`
-	Kind       string `json:"kind"`
-	Namespace  string `json:"namespace"`
-	Name       string `json:"name"`
-}
-
-type jsonRelated struct {
-	File    string `json:"file"`
-	Line    int    `json:"line"`
-	Column  int    `json:"column"`
-	Message string `json:"message"`
-}
-
-type jsonError struct {
-	File    string `json:"file"`
-	Line    int    `json:"line"`
-	Column  int    `json:"column"`
-	Message string `json:"message"`
-}
-
-type jsonSkipped struct {
-	File   string `json:"file"`
-	Line   int    `json:"line"`
-	Column int    `json:"column"`
-	Kind   string `json:"kind"`
-	Reason string `json:"reason"`
-}
-
-func (jsonFormat) render(buf *bytes.Buffer, r *finding.Report, opts Options) error {
+func (jsonFormat) render(buf *bufio.Writer, r *finding.Report, opts Options) error {
 	s := r.Summary
-	out := jsonReport{
-		SchemaVersion: jsonSchemaVersion,
-		Tool:          jsonTool{Name: toolName(r.Tool), Version: r.Tool.Version},
-		Summary: jsonSummary{
-			Files:      s.Files,
-			Documents:  s.Documents,
-			Objects:    s.Objects,
-			Skipped:    s.Skipped,
-			Errors:     s.Errors,
-			Findings:   s.Findings,
-			Suppressed: s.Suppressed,
-			BySeverity: jsonBySeverity{
-				Critical: s.BySeverity[finding.Critical],
-				High:     s.BySeverity[finding.High],
-				Medium:   s.BySeverity[finding.Medium],
-				Low:      s.BySeverity[finding.Low],
-				Info:     s.BySeverity[finding.Info],
-			},
-		},
-		Findings: []jsonFinding{},
-		Errors:   make([]jsonError, 0, len(r.Errors)),
-		Skipped:  make([]jsonSkipped, 0, len(r.Skipped)),
+	w := &jsonWriter{buf: buf}
+	w.beginObject()
+	w.intField("schemaVersion", jsonSchemaVersion)
+	w.key("tool")
+	w.beginObject()
+	w.strField("name", toolName(r.Tool))
+	w.strField("version", r.Tool.Version)
+	w.endObject()
+	w.key("summary")
+	w.beginObject()
+	w.intField("files", s.Files)
+	w.intField("documents", s.Documents)
+	w.intField("objects", s.Objects)
+	w.intField("skipped", s.Skipped)
+	w.intField("errors", s.Errors)
+	w.intField("findings", s.Findings)
+	w.intField("suppressed", s.Suppressed)
+	w.key("bySeverity")
+	w.beginObject()
+	for _, sev := range []finding.Severity{finding.Critical, finding.High, finding.Medium, finding.Low, finding.Info} {
+		w.intField(sev.String(), s.BySeverity[sev])
 	}
+	w.endObject()
+	w.endObject()
+	w.key("findings")
+	w.beginArray()
 	for _, f := range shownFindings(r, opts) {
 		id, name := ruleOf(f)
-		jf := jsonFinding{
-			RuleID:        id,
-			Rule:          name,
-			Severity:      f.Severity.String(),
-			Message:       f.Message,
-			File:          f.File,
-			Line:          f.Line,
-			Column:        f.Column,
-			Object:        jsonObject(f.Object),
-			Path:          f.Path,
-			HelmSource:    f.HelmSource,
-			Related:       make([]jsonRelated, 0, len(f.Related)),
-			Fingerprint:   f.Fingerprint,
-			Suppressed:    f.Suppressed,
-			Justification: f.Justification,
-		}
+		w.beginObject()
+		w.strField("ruleId", id)
+		w.strField("rule", name)
+		w.strField("severity", f.Severity.String())
+		w.strField("message", f.Message)
+		w.strField("file", f.File)
+		w.intField("line", f.Line)
+		w.intField("column", f.Column)
+		w.key("object")
+		w.beginObject()
+		w.strField("apiVersion", f.Object.APIVersion)
+		w.strField("kind", f.Object.Kind)
+		w.strField("namespace", f.Object.Namespace)
+		w.strField("name", f.Object.Name)
+		w.endObject()
+		w.strField("path", f.Path)
+		w.strField("helmSource", f.HelmSource)
+		w.key("related")
+		w.beginArray()
 		for _, rel := range f.Related {
-			jf.Related = append(jf.Related, jsonRelated{File: rel.File, Line: rel.Line, Column: rel.Column, Message: rel.Message})
+			w.beginObject()
+			w.strField("file", rel.File)
+			w.intField("line", rel.Line)
+			w.intField("column", rel.Column)
+			w.strField("message", rel.Message)
+			w.endObject()
 		}
-		out.Findings = append(out.Findings, jf)
+		w.endArray()
+		w.strField("fingerprint", f.Fingerprint)
+		w.key("suppressed")
+		w.bool(f.Suppressed)
+		w.strField("justification", f.Justification)
+		w.endObject()
 	}
+	w.endArray()
+	w.key("errors")
+	w.beginArray()
 	for _, e := range r.Errors {
-		out.Errors = append(out.Errors, jsonError{File: e.File, Line: e.Line, Column: e.Column, Message: e.Message})
+		w.beginObject()
+		w.strField("file", e.File)
+		w.intField("line", e.Line)
+		w.intField("column", e.Column)
+		w.strField("message", e.Message)
+		w.endObject()
 	}
+	w.endArray()
+	w.key("skipped")
+	w.beginArray()
 	for _, sk := range r.Skipped {
-		out.Skipped = append(out.Skipped, jsonSkipped{File: sk.File, Line: sk.Line, Column: sk.Column, Kind: sk.Kind, Reason: sk.Reason})
+		w.beginObject()
+		w.strField("file", sk.File)
+		w.intField("line", sk.Line)
+		w.intField("column", sk.Column)
+		w.strField("kind", sk.Kind)
+		w.strField("reason", sk.Reason)
+		w.endObject()
 	}
-	return encodeJSON(buf, out)
-}
-
-// encodeJSON writes v indented by two spaces with a trailing newline, and
-// without HTML escaping so that "<", "&" and "→" print as themselves.
-func encodeJSON(buf *bytes.Buffer, v any) error {
-	enc := json.NewEncoder(buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	w.endArray()
+	w.endObject()
+	buf.WriteByte('\n')
+	return nil
 }

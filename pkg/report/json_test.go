@@ -153,3 +153,83 @@ func TestJSONLayout(t *testing.T) {
 		t.Error("JSON escapes HTML characters")
 	}
 }
+
+// The JSON format as Go types, for decoding reports in tests.
+type jsonReport struct {
+	SchemaVersion int           `json:"schemaVersion"`
+	Tool          jsonTool      `json:"tool"`
+	Summary       jsonSummary   `json:"summary"`
+	Findings      []jsonFinding `json:"findings"`
+	Errors        []jsonError   `json:"errors"`
+	Skipped       []jsonSkipped `json:"skipped"`
+}
+
+type jsonTool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+type jsonSummary struct {
+	Files      int            `json:"files"`
+	Documents  int            `json:"documents"`
+	Objects    int            `json:"objects"`
+	Skipped    int            `json:"skipped"`
+	Errors     int            `json:"errors"`
+	Findings   int            `json:"findings"`
+	Suppressed int            `json:"suppressed"`
+	BySeverity jsonBySeverity `json:"bySeverity"`
+}
+
+type jsonBySeverity struct {
+	Critical int `json:"critical"`
+	High     int `json:"high"`
+	Medium   int `json:"medium"`
+	Low      int `json:"low"`
+	Info     int `json:"info"`
+}
+
+type jsonFinding struct {
+	RuleID        string        `json:"ruleId"`
+	Rule          string        `json:"rule"`
+	Severity      string        `json:"severity"`
+	Message       string        `json:"message"`
+	File          string        `json:"file"`
+	Line          int           `json:"line"`
+	Column        int           `json:"column"`
+	Object        jsonObject    `json:"object"`
+	Path          string        `json:"path"`
+	HelmSource    string        `json:"helmSource"`
+	Related       []jsonRelated `json:"related"`
+	Fingerprint   string        `json:"fingerprint"`
+	Suppressed    bool          `json:"suppressed"`
+	Justification string        `json:"justification"`
+}
+
+type jsonObject struct {
+	APIVersion string `json:"apiVersion"`
+	Kind       string `json:"kind"`
+	Namespace  string `json:"namespace"`
+	Name       string `json:"name"`
+}
+
+type jsonRelated struct {
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+	Column  int    `json:"column"`
+	Message string `json:"message"`
+}
+
+type jsonError struct {
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+	Column  int    `json:"column"`
+	Message string `json:"message"`
+}
+
+type jsonSkipped struct {
+	File   string `json:"file"`
+	Line   int    `json:"line"`
+	Column int    `json:"column"`
+	Kind   string `json:"kind"`
+	Reason string `json:"reason"`
+}

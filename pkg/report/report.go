@@ -4,7 +4,7 @@
 package report
 
 import (
-	"bytes"
+	"bufio"
 	"fmt"
 	"io"
 	"strings"
@@ -24,7 +24,7 @@ type Options struct {
 // format renders a whole report into buf; Write copies buf out in one call
 // so that a failing format never leaves half a document behind.
 type format interface {
-	render(buf *bytes.Buffer, r *finding.Report, opts Options) error
+	render(buf *bufio.Writer, r *finding.Report, opts Options) error
 }
 
 var formats = []struct {
@@ -54,11 +54,13 @@ func Write(w io.Writer, format string, r *finding.Report, opts Options) error {
 		if f.name != format {
 			continue
 		}
-		var buf bytes.Buffer
-		if err := f.render(&buf, r, opts); err != nil {
+		// Findings stream out: a report of tens of thousands of findings
+		// is never held whole in memory.
+		buf := bufio.NewWriterSize(w, 64<<10)
+		if err := f.render(buf, r, opts); err != nil {
 			return fmt.Errorf("writing %s report: %w", format, err)
 		}
-		if _, err := w.Write(buf.Bytes()); err != nil {
+		if err := buf.Flush(); err != nil {
 			return fmt.Errorf("writing %s report: %w", format, err)
 		}
 		return nil

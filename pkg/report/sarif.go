@@ -1,8 +1,9 @@
 package report
 
 import (
-	"bytes"
+	"bufio"
 	"cmp"
+	"encoding/json"
 	"net/url"
 	"path/filepath"
 	"regexp"
@@ -48,7 +49,7 @@ type sarifSuppression struct {
 	Justification string `json:"justification,omitempty"`
 }
 
-func (sarifFormat) render(buf *bytes.Buffer, r *finding.Report, opts Options) error {
+func (sarifFormat) render(buf *bufio.Writer, r *finding.Report, opts Options) error {
 	loc := newSARIFLocator(opts)
 
 	driver := sarif.NewDriver("salint").WithInformationURI(sarifInfoURI)
@@ -278,4 +279,13 @@ func fileURI(abs string) string {
 		p = "/" + p // a Windows drive letter: file:///C:/...
 	}
 	return (&url.URL{Scheme: "file", Path: p}).String()
+}
+
+// encodeJSON writes v indented by two spaces with a trailing newline, and
+// without HTML escaping so that "<", "&" and "→" print as themselves.
+func encodeJSON(buf *bufio.Writer, v any) error {
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }

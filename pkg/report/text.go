@@ -1,7 +1,7 @@
 package report
 
 import (
-	"bytes"
+	"bufio"
 	"fmt"
 	"strconv"
 	"strings"
@@ -29,7 +29,7 @@ const (
 //	    via deploy/sa.yaml:3:1: message
 type textFormat struct{}
 
-func (textFormat) render(buf *bytes.Buffer, r *finding.Report, opts Options) error {
+func (textFormat) render(buf *bufio.Writer, r *finding.Report, opts Options) error {
 	p := textPrinter{buf: buf, color: opts.Color}
 	for _, f := range shownFindings(r, opts) {
 		p.finding(f)
@@ -49,7 +49,7 @@ func (textFormat) render(buf *bytes.Buffer, r *finding.Report, opts Options) err
 }
 
 type textPrinter struct {
-	buf   *bytes.Buffer
+	buf   *bufio.Writer
 	color bool
 }
 

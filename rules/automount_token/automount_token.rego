@@ -24,7 +24,7 @@
 #     - https://kubernetes.io/docs/reference/access-authn-authz/service-accounts-admin/
 package salint.rules.automount_token
 
-findings contains object.union({"ref": w.ref, "path": w.automount.path, "msg": message(w)}, related(w)) if {
+findings contains {"ref": w.ref, "path": w.automount.path, "msg": message(w), "related": related(w)} if {
 	some w in input.workloads
 	w.automount.mounted == true
 }
@@ -50,18 +50,18 @@ message(w) := sprintf(
 )
 
 # The ServiceAccount explains the finding when the decision was its own.
-related(w) := {"related": [{
+related(w) := [{
 	"ref": w.serviceAccount.ref,
 	"path": ["automountServiceAccountToken"],
 	"msg": sprintf("ServiceAccount %q sets automountServiceAccountToken: true", [w.serviceAccount.name]),
-}]} if {
+}] if {
 	w.automount.source == "serviceAccount"
 	w.serviceAccount.ref != null
-} else := {"related": [{
+} else := [{
 	"ref": w.serviceAccount.ref,
 	"path": ["metadata", "name"],
 	"msg": sprintf("ServiceAccount %q leaves automountServiceAccountToken unset", [w.serviceAccount.name]),
-}]} if {
+}] if {
 	w.automount.source == "default"
 	w.serviceAccount.ref != null
-} else := {}
+} else := []

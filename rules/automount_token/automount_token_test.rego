@@ -16,7 +16,7 @@ test_fires_at_pod_field_when_pod_sets_true if {
 	f.path == pod_field
 	contains(f.msg, "automountServiceAccountToken is true")
 	contains(f.msg, `"web"`)
-	not f.related
+	f.related == []
 }
 
 test_pod_true_wins_over_service_account_false if {
@@ -66,7 +66,7 @@ test_default_service_account_outside_input_has_no_related if {
 	f := facts.single(findings_of(w))
 	f.path == facts.spec
 	contains(f.msg, `"default"`)
-	not f.related
+	f.related == []
 }
 
 test_fires_when_service_account_is_unresolved if {
@@ -77,7 +77,7 @@ test_fires_when_service_account_is_unresolved if {
 	f := facts.single(findings_of(w))
 	f.path == facts.spec
 	f.msg == `token is mounted: ServiceAccount "web" is not in the input, so its automountServiceAccountToken cannot be checked`
-	not f.related
+	f.related == []
 }
 
 test_fires_when_unresolved_service_account_is_known if {

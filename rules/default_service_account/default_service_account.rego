@@ -40,6 +40,12 @@ message(w) := sprintf(
 	[w.serviceAccount.name, w.namespace],
 )
 
-names_service_account(w) if not w.serviceAccount.serviceAccountName in {null, ""}
+names_service_account(w) if {
+	w.serviceAccount.serviceAccountName != null
+	w.serviceAccount.serviceAccountName != ""
+}
 
-names_service_account(w) if not w.serviceAccount.deprecated in {null, ""}
+names_service_account(w) if {
+	w.serviceAccount.deprecated != null
+	w.serviceAccount.deprecated != ""
+}

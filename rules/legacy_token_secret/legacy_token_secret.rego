@@ -30,10 +30,7 @@ findings contains {"ref": s.ref, "path": s.typePath, "msg": message(s)} if {
 	not critical(s)
 }
 
-findings contains object.union(
-	{"ref": s.ref, "path": s.typePath, "msg": message(s), "severity": "critical"},
-	related(s),
-) if {
+findings contains {"ref": s.ref, "path": s.typePath, "msg": message(s), "severity": "critical", "related": related(s)} if {
 	some s in input.secrets
 	s.type == k8s.token_secret_type
 	critical(s)
@@ -57,13 +54,14 @@ message(s) := sprintf(
 	"Secret holds a token that never expires for ServiceAccount %q (type %s)",
 	[s.serviceAccountName, s.type],
 ) if {
-	not s.serviceAccountName in {null, ""}
+	s.serviceAccountName != null
+	s.serviceAccountName != ""
 } else := sprintf("Secret holds a ServiceAccount token that never expires (type %s)", [s.type])
 
-related(s) := {"related": [{
+related(s) := [{
 	"ref": s.serviceAccount.ref,
 	"path": ["metadata", "name"],
 	"msg": sprintf("ServiceAccount %q whose token the Secret holds", [s.serviceAccountName]),
-}]} if {
+}] if {
 	s.serviceAccount.ref != null
-} else := {}
+} else := []

@@ -42,7 +42,7 @@ test_fires_critical_for_default_service_account if {
 	f.path == ["type"]
 	f.severity == "critical"
 	contains(f.msg, `"default"`)
-	not f.related
+	f.related == []
 }
 
 test_fires_critical_for_default_service_account_in_input if {
@@ -66,7 +66,7 @@ test_fires_critical_for_bound_service_account_outside_input if {
 	s := facts.secret({"serviceAccount": {"inInput": false, "bound": true, "ref": null}})
 	f := facts.single(findings_of(s))
 	f.severity == "critical"
-	not f.related
+	f.related == []
 }
 
 test_silent_for_other_secret_types if {

@@ -7,7 +7,6 @@ package engine
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io/fs"
 	"path"
@@ -85,7 +84,11 @@ func New(ctx context.Context, fsys fs.FS) (*Engine, error) {
 		return nil, err
 	}
 	e := &Engine{byPackage: map[string]*finding.Rule{}, params: map[string]map[string]any{}}
-	opts := []func(*rego.Rego){rego.Query(Query), rego.SetRegoVersion(ast.RegoV1)}
+	opts := []func(*rego.Rego){
+		rego.Query(Query), rego.SetRegoVersion(ast.RegoV1),
+		// Keep results as Rego values: decode reads them directly.
+		rego.GenerateJSON(func(t *ast.Term, _ *rego.EvalContext) (any, error) { return t, nil }),
+	}
 	ids := map[string]string{}
 	for _, m := range mods {
 		opts = append(opts, rego.ParsedModule(m))
@@ -244,82 +247,120 @@ func (e *Engine) eval(ctx context.Context, input ast.Value) ([]Raw, error) {
 	if len(rs) == 0 || len(rs[0].Expressions) == 0 {
 		return nil, nil
 	}
-	byRule, _ := rs[0].Expressions[0].Value.(map[string]any)
+	byRule, _ := rs[0].Expressions[0].Value.(*ast.Term)
+	obj, ok := byRule.Value.(ast.Object)
+	if !ok {
+		return nil, fmt.Errorf("%s returned %v, not an object", Query, byRule)
+	}
 	var out []Raw
-	for pkg, found := range byRule {
-		items, _ := found.([]any)
-		if len(items) == 0 {
-			continue
+	err = obj.Iter(func(k, found *ast.Term) error {
+		pkg, _ := k.Value.(ast.String)
+		items, ok := found.Value.(ast.Set)
+		if !ok || items.Len() == 0 {
+			return nil
 		}
-		r := e.byPackage[pkg]
+		r := e.byPackage[string(pkg)]
 		if r == nil {
-			return nil, fmt.Errorf("rule package %q returned findings but has no metadata", pkg)
+			return fmt.Errorf("rule package %q returned findings but has no metadata", pkg)
 		}
-		for _, it := range items {
-			raw, err := decode(r, it)
-			if err != nil {
-				return nil, err
-			}
+		return items.Iter(func(it *ast.Term) error {
+			raw, err := decode(r, it.Value)
 			out = append(out, raw)
-		}
+			return err
+		})
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
 
-// decode checks one rule result against the finding contract.
-func decode(r *finding.Rule, v any) (Raw, error) {
-	obj, _ := v.(map[string]any)
+// Keys of a finding.
+var (
+	keyRef      = ast.StringTerm("ref")
+	keyPath     = ast.StringTerm("path")
+	keyMsg      = ast.StringTerm("msg")
+	keySeverity = ast.StringTerm("severity")
+	keyRelated  = ast.StringTerm("related")
+)
+
+// decode checks one rule result against the finding contract. It reads the
+// Rego value itself: converting tens of thousands of findings to Go maps
+// first would cost more than the check.
+func decode(r *finding.Rule, v ast.Value) (Raw, error) {
+	obj, ok := v.(ast.Object)
+	if !ok {
+		return Raw{}, fmt.Errorf("rule %s returned %v, not an object", r.ID, v)
+	}
 	raw := Raw{Rule: r, Severity: r.Severity}
-	var ok bool
-	if raw.Ref, ok = asInt(obj["ref"]); !ok {
+	if raw.Ref, ok = termInt(obj.Get(keyRef)); !ok {
 		return Raw{}, fmt.Errorf("rule %s returned a finding without a numeric ref: %v", r.ID, obj)
 	}
-	if raw.Message, ok = obj["msg"].(string); !ok || raw.Message == "" {
+	if raw.Message = termString(obj.Get(keyMsg)); raw.Message == "" {
 		return Raw{}, fmt.Errorf("rule %s returned a finding without msg: %v", r.ID, obj)
 	}
-	raw.Path = asPath(obj["path"])
-	if s, ok := obj["severity"].(string); ok {
-		sev, err := finding.ParseSeverity(s)
+	raw.Path = termPath(obj.Get(keyPath))
+	if t := obj.Get(keySeverity); t != nil {
+		sev, err := finding.ParseSeverity(termString(t))
 		if err != nil {
 			return Raw{}, fmt.Errorf("rule %s: %w", r.ID, err)
 		}
 		raw.Severity = sev
 	}
-	if rel, ok := obj["related"].([]any); ok {
-		for _, x := range rel {
-			ro, _ := x.(map[string]any)
-			ref, ok := asInt(ro["ref"])
-			if !ok {
-				return Raw{}, fmt.Errorf("rule %s returned a related location without ref: %v", r.ID, x)
+	if t := obj.Get(keyRelated); t != nil {
+		rel, _ := t.Value.(*ast.Array)
+		for i := 0; rel != nil && i < rel.Len(); i++ {
+			ro, _ := rel.Elem(i).Value.(ast.Object)
+			if ro == nil {
+				return Raw{}, fmt.Errorf("rule %s returned a related location that is not an object: %v", r.ID, rel.Elem(i))
 			}
-			msg, _ := ro["msg"].(string)
-			raw.Related = append(raw.Related, RawRelated{Ref: ref, Path: asPath(ro["path"]), Message: msg})
+			ref, ok := termInt(ro.Get(keyRef))
+			if !ok {
+				return Raw{}, fmt.Errorf("rule %s returned a related location without ref: %v", r.ID, ro)
+			}
+			raw.Related = append(raw.Related, RawRelated{Ref: ref, Path: termPath(ro.Get(keyPath)), Message: termString(ro.Get(keyMsg))})
 		}
 	}
 	return raw, nil
 }
 
-func asInt(v any) (int, bool) {
-	switch n := v.(type) {
-	case json.Number:
-		i, err := n.Int64()
-		return int(i), err == nil
-	case int:
-		return n, true
-	case float64:
-		return int(n), n == float64(int(n))
+func termInt(t *ast.Term) (int, bool) {
+	if t == nil {
+		return 0, false
 	}
-	return 0, false
+	n, ok := t.Value.(ast.Number)
+	if !ok {
+		return 0, false
+	}
+	i, ok := n.Int()
+	return i, ok
 }
 
-func asPath(v any) loader.Path {
-	arr, _ := v.([]any)
-	p := make(loader.Path, 0, len(arr))
-	for _, e := range arr {
-		if i, ok := asInt(e); ok {
-			p = append(p, i)
-		} else if s, ok := e.(string); ok {
-			p = append(p, s)
+func termString(t *ast.Term) string {
+	if t == nil {
+		return ""
+	}
+	s, _ := t.Value.(ast.String)
+	return string(s)
+}
+
+func termPath(t *ast.Term) loader.Path {
+	if t == nil {
+		return loader.Path{}
+	}
+	arr, _ := t.Value.(*ast.Array)
+	if arr == nil {
+		return loader.Path{}
+	}
+	p := make(loader.Path, 0, arr.Len())
+	for i := range arr.Len() {
+		switch e := arr.Elem(i).Value.(type) {
+		case ast.String:
+			p = append(p, string(e))
+		case ast.Number:
+			if n, ok := e.Int(); ok {
+				p = append(p, n)
+			}
 		}
 	}
 	return p

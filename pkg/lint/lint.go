@@ -8,8 +8,10 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"maps"
 	"runtime"
 	"runtime/debug"
@@ -73,7 +75,12 @@ func Run(ctx context.Context, eng *engine.Engine, cfg Config) (*finding.Report, 
 	t = cfg.trace("load", t)
 	rep.Notes = notes
 	for _, err := range errs {
-		rep.Errors = append(rep.Errors, finding.InputError{Message: err.Error()})
+		e := finding.InputError{Message: err.Error()}
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			e = finding.InputError{Location: finding.Location{File: pe.Path}, Message: pe.Err.Error()}
+		}
+		rep.Errors = append(rep.Errors, e)
 		rep.Summary.Documents++
 	}
 	var all []*model.Extracted

@@ -26,7 +26,7 @@ const StdinName = "<stdin>"
 // directories every *.yaml, *.yml and *.json file, skipping hidden
 // directories, node_modules, excluded paths and symlink loops. Problems that
 // do not stop the run (a FIFO, a loop) are returned as notes; paths that do
-// not exist are errors.
+// not exist are errors (*fs.PathError naming the path).
 func Discover(paths []string, exclude []string) (inputs []Input, notes []string, errs []error) {
 	notes, errs = Walk(paths, exclude, func(in Input) { inputs = append(inputs, in) })
 	return inputs, notes, errs
@@ -53,7 +53,7 @@ func Walk(paths []string, exclude []string, emit func(Input)) (notes []string, e
 		}
 		info, err := os.Stat(root)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", root, unwrapPathError(err)))
+			errs = append(errs, &fs.PathError{Op: "read", Path: root, Err: unwrapPathError(err)})
 			continue
 		}
 		if !info.IsDir() {
@@ -106,7 +106,7 @@ func (w *walker) excluded(p string) bool {
 func (w *walker) dir(dir string) {
 	real, err := filepath.EvalSymlinks(dir)
 	if err != nil {
-		w.errs = append(w.errs, fmt.Errorf("%s: %w", dir, unwrapPathError(err)))
+		w.errs = append(w.errs, &fs.PathError{Op: "read", Path: dir, Err: unwrapPathError(err)})
 		return
 	}
 	if w.visited[real] {
@@ -117,7 +117,7 @@ func (w *walker) dir(dir string) {
 	defer delete(w.visited, real)
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		w.errs = append(w.errs, fmt.Errorf("%s: %w", dir, unwrapPathError(err)))
+		w.errs = append(w.errs, &fs.PathError{Op: "read", Path: dir, Err: unwrapPathError(err)})
 		return
 	}
 	for _, e := range entries {

@@ -102,6 +102,12 @@ func (jsonFormat) render(buf *bufio.Writer, r *finding.Report, opts Options) err
 		w.endObject()
 	}
 	w.endArray()
+	w.key("notes")
+	w.beginArray()
+	for _, n := range r.Notes {
+		w.str(n)
+	}
+	w.endArray()
 	w.endObject()
 	buf.WriteByte('\n')
 	return nil

@@ -49,7 +49,7 @@ func TestJSONKeyOrder(t *testing.T) {
 		want []string
 	}
 	tests := []keyOrder{
-		{"top level", out, []string{"schemaVersion", "tool", "summary", "findings", "errors", "skipped"}},
+		{"top level", out, []string{"schemaVersion", "tool", "summary", "findings", "errors", "skipped", "notes"}},
 		{"tool", top["tool"], []string{"name", "version"}},
 		{"summary", top["summary"], []string{"files", "documents", "objects", "skipped", "errors", "findings", "suppressed", "bySeverity"}},
 		{"bySeverity", decodeObject(t, top["summary"])["bySeverity"], []string{"critical", "high", "medium", "low", "info"}},
@@ -123,7 +123,7 @@ func TestJSONNeverNull(t *testing.T) {
 			t.Errorf("%s: JSON contains null:\n%s", c.name, out)
 		}
 		top := decodeObject(t, []byte(out))
-		for _, key := range []string{"findings", "errors", "skipped"} {
+		for _, key := range []string{"findings", "errors", "skipped", "notes"} {
 			var arr []json.RawMessage
 			if err := json.Unmarshal(top[key], &arr); err != nil || arr == nil {
 				t.Errorf("%s: %q = %s, want an array", c.name, key, top[key])

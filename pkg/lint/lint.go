@@ -142,7 +142,6 @@ func load(cfg Config, jobs int, gc *gcTuner) ([]*loader.File, [][]*model.Extract
 	go func() {
 		n := 0
 		notes, errs = loader.Walk(cfg.Paths, cfg.Exclude, func(in loader.Input) {
-			gc.add(in.Size)
 			next <- job{n, in}
 			n++
 		})
@@ -156,6 +155,7 @@ func load(cfg Config, jobs int, gc *gcTuner) ([]*loader.File, [][]*model.Extract
 			defer wg.Done()
 			for j := range next {
 				f, xs := readFile(j.in, cfg, opts)
+				gc.add(int64(len(f.Content)))
 				if !j.in.Stdin {
 					f.Content = nil // read again for the few lines a report shows
 				}
@@ -296,6 +296,7 @@ func fingerprint(rule string, o finding.Object, path string) string {
 // time a run spends collecting the garbage of parsing, while a soft memory
 // limit that grows with the input read keeps the peak bounded.
 type gcTuner struct {
+	mu    sync.Mutex
 	total int64
 	limit int64
 }
@@ -307,11 +308,13 @@ func newGCTuner() *gcTuner {
 	return g
 }
 
-// add accounts for one more input file; it is called from one goroutine.
+// add accounts for the bytes of one more input file.
 func (g *gcTuner) add(size int64) {
 	if g == nil {
 		return
 	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
 	g.total += size
 	if want := memoryPerInputByte * g.total; want > g.limit+8<<20 {
 		g.limit = want

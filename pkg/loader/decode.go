@@ -33,7 +33,30 @@ type decoder struct {
 var (
 	jsonUnmarshalerType = reflect.TypeFor[json.Unmarshaler]()
 	textUnmarshalerType = reflect.TypeFor[encoding.TextUnmarshaler]()
+	unmarshalerCache    sync.Map // reflect.Type -> bool
+	addrCache           sync.Map // reflect.Type -> bool
 )
+
+// addrUnmarshals reports whether *t implements json.Unmarshaler.
+func addrUnmarshals(t reflect.Type) bool {
+	if v, ok := addrCache.Load(t); ok {
+		return v.(bool)
+	}
+	ok := reflect.PointerTo(t).Implements(jsonUnmarshalerType)
+	addrCache.Store(t, ok)
+	return ok
+}
+
+// unmarshals reports whether t implements json.Unmarshaler; asked for every
+// node, so the answer is cached per type.
+func unmarshals(t reflect.Type) bool {
+	if v, ok := unmarshalerCache.Load(t); ok {
+		return v.(bool)
+	}
+	ok := t.Implements(jsonUnmarshalerType)
+	unmarshalerCache.Store(t, ok)
+	return ok
+}
 
 func (d *decoder) fieldError(problem, detail string) {
 	d.errs = append(d.errs, FieldError{Path: append(Path(nil), d.path...), Problem: problem, Detail: detail})
@@ -87,7 +110,7 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, h pathHash, depth int) {
 			e.spend(n, 4)
 			return
 		}
-		if v.Type().Implements(jsonUnmarshalerType) && v.Type().Elem().Kind() != reflect.Pointer {
+		if unmarshals(v.Type()) && v.Type().Elem().Kind() != reflect.Pointer {
 			break
 		}
 		if v.IsNil() {
@@ -95,7 +118,7 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, h pathHash, depth int) {
 		}
 		v = v.Elem()
 	}
-	if t := v.Type(); v.Kind() != reflect.Pointer && reflect.PointerTo(t).Implements(jsonUnmarshalerType) {
+	if t := v.Type(); v.Kind() != reflect.Pointer && addrUnmarshals(t) {
 		d.unmarshaler(n, v.Addr(), h, depth)
 		return
 	} else if v.Kind() == reflect.Pointer {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 )
 
 // Input is one file to read: a path as the user named it (or found below a
@@ -15,7 +16,6 @@ import (
 type Input struct {
 	Path  string
 	Stdin bool
-	Size  int64 // as stat saw it during discovery
 }
 
 // StdinName is how standard input is named in reports.
@@ -40,10 +40,10 @@ func Walk(paths []string, exclude []string, emit func(Input)) (notes []string, e
 		return nil, []error{err}
 	}
 	seen := map[string]bool{}
-	add := func(p string, size int64) {
+	add := func(p string) {
 		if !seen[p] {
 			seen[p] = true
-			emit(Input{Path: p, Size: size})
+			emit(Input{Path: p})
 		}
 	}
 	for _, root := range paths {
@@ -61,7 +61,7 @@ func Walk(paths []string, exclude []string, emit func(Input)) (notes []string, e
 				notes = append(notes, fmt.Sprintf("%s: skipped: not a regular file", root))
 				continue
 			}
-			add(root, info.Size())
+			add(root)
 			continue
 		}
 		w := walker{root: root, exclude: ex, add: add, visited: map[string]bool{}}
@@ -82,7 +82,7 @@ func unwrapPathError(err error) error {
 type walker struct {
 	root    string
 	exclude []*regexp.Regexp
-	add     func(string, int64)
+	add     func(string)
 	visited map[string]bool // real paths of directories entered, to stop symlink loops
 	notes   []string
 	errs    []error
@@ -109,6 +109,14 @@ func (w *walker) dir(dir string) {
 		w.errs = append(w.errs, &fs.PathError{Op: "read", Path: dir, Err: unwrapPathError(err)})
 		return
 	}
+	w.walk(dir, real)
+}
+
+// walk reads directory dir, whose path without symlinks is real. Only a
+// symlink can make a loop, so only symlinks are resolved: a plain
+// subdirectory's real path is its parent's joined with its name, and a plain
+// file needs no stat at all.
+func (w *walker) walk(dir, real string) {
 	if w.visited[real] {
 		w.notes = append(w.notes, fmt.Sprintf("%s: skipped: symlink loop", dir))
 		return
@@ -121,31 +129,42 @@ func (w *walker) dir(dir string) {
 		return
 	}
 	for _, e := range entries {
-		p := filepath.Join(dir, e.Name())
+		name := e.Name()
+		p := filepath.Join(dir, name)
 		if w.excluded(p) {
 			continue
 		}
-		info, err := os.Stat(p) // follows symlinks
-		if err != nil {
-			w.notes = append(w.notes, fmt.Sprintf("%s: skipped: %v", p, unwrapPathError(err)))
-			continue
+		mode := e.Type()
+		childReal := filepath.Join(real, name)
+		if mode&fs.ModeSymlink != 0 {
+			info, err := os.Stat(p) // follows the link
+			if err != nil {
+				w.notes = append(w.notes, fmt.Sprintf("%s: skipped: %v", p, unwrapPathError(err)))
+				continue
+			}
+			mode = info.Mode().Type()
+			if info.IsDir() {
+				if childReal, err = filepath.EvalSymlinks(p); err != nil {
+					w.notes = append(w.notes, fmt.Sprintf("%s: skipped: %v", p, unwrapPathError(err)))
+					continue
+				}
+			}
 		}
-		if info.IsDir() {
-			name := e.Name()
+		if mode.IsDir() {
 			if strings.HasPrefix(name, ".") || name == "node_modules" {
 				continue
 			}
-			w.dir(p)
+			w.walk(p, childReal)
 			continue
 		}
-		if !isManifestName(e.Name()) {
+		if !isManifestName(name) {
 			continue
 		}
-		if !info.Mode().IsRegular() {
+		if !mode.IsRegular() {
 			w.notes = append(w.notes, fmt.Sprintf("%s: skipped: not a regular file", p))
 			continue
 		}
-		w.add(p, info.Size())
+		w.add(p)
 	}
 }
 
@@ -214,13 +233,9 @@ func Read(in Input, stdin io.Reader, opts Options) *File {
 }
 
 func readRegular(path string, limit int64) ([]byte, error) {
-	// Opening a FIFO waits for a writer: look before opening.
-	if info, err := os.Stat(path); err != nil {
-		return nil, unwrapPathError(err)
-	} else if !info.Mode().IsRegular() {
-		return nil, fmt.Errorf("not a regular file")
-	}
-	fh, err := os.Open(path)
+	// Opening a FIFO waits for a writer, unless it is opened non-blocking;
+	// fstat then tells what was opened, in the same step.
+	fh, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, unwrapPathError(err)
 	}
@@ -232,26 +247,29 @@ func readRegular(path string, limit int64) ([]byte, error) {
 	if !info.Mode().IsRegular() {
 		return nil, fmt.Errorf("not a regular file")
 	}
-	if info.Size() > limit {
+	size := info.Size()
+	if size > limit {
 		return nil, fmt.Errorf("file is larger than the %d byte limit", limit)
 	}
-	// Read exactly the size stat gave, plus one byte to notice growth.
-	data := make([]byte, info.Size(), info.Size()+1)
-	if _, err := io.ReadFull(fh, data); err != nil {
+	// One read usually returns the whole file; a byte more than stat said
+	// means it grew since.
+	data := make([]byte, size+1)
+	n, err := io.ReadAtLeast(fh, data, int(size))
+	if err != nil && !(size == 0 && err == io.EOF) {
 		return nil, unwrapPathError(err)
 	}
-	extra := make([]byte, 1)
-	if n, _ := fh.Read(extra); n > 0 { // the file grew since stat
-		rest, err := io.ReadAll(io.LimitReader(fh, limit-info.Size()))
+	if int64(n) > size {
+		rest, err := io.ReadAll(io.LimitReader(fh, limit-int64(n)+1))
 		if err != nil {
 			return nil, unwrapPathError(err)
 		}
-		data = append(append(data, extra[0]), rest...)
+		data = append(data[:n], rest...)
 		if int64(len(data)) > limit {
 			return nil, fmt.Errorf("file is larger than the %d byte limit", limit)
 		}
+		return data, nil
 	}
-	return data, nil
+	return data[:n:n], nil
 }
 
 // IsStdin reports whether a file name stands for standard input.

@@ -22,6 +22,7 @@ package salint.rules.deprecated_service_account_field
 findings contains {"ref": w.ref, "path": sa.deprecatedPath, "msg": msg} if {
 	some w in input.workloads
 	sa := w.serviceAccount
+	sa.deprecated != null # the cheap test first: most pods never set it
 	deprecated_field_set(sa)
 	not conflicting(sa)
 	msg := sprintf("deprecated field serviceAccount is set to %q; use serviceAccountName", [sa.deprecated])
@@ -30,6 +31,7 @@ findings contains {"ref": w.ref, "path": sa.deprecatedPath, "msg": msg} if {
 findings contains {"ref": w.ref, "path": sa.deprecatedPath, "msg": msg, "severity": "high"} if {
 	some w in input.workloads
 	sa := w.serviceAccount
+	sa.deprecated != null
 	deprecated_field_set(sa)
 	conflicting(sa)
 	msg := sprintf(

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"github.com/salint/salint/pkg/loader"
 	"reflect"
 	"strings"
 	"sync"
@@ -13,6 +14,22 @@ import (
 // the json tags, without the JSON round trip of rego.EvalInput: building the
 // input is on the hot path of every run.
 func toTerm(v reflect.Value) *ast.Term {
+	if v.Type() == pathType { // the commonest value: a field path
+		p := v.Interface().(loader.Path)
+		if p == nil {
+			return ast.NullTerm()
+		}
+		terms := make([]*ast.Term, len(p))
+		for i, e := range p {
+			switch e := e.(type) {
+			case string:
+				terms[i] = ast.InternedTerm(e)
+			case int:
+				terms[i] = ast.InternedTerm(e)
+			}
+		}
+		return ast.ArrayTerm(terms...)
+	}
 	switch v.Kind() {
 	case reflect.Pointer, reflect.Interface:
 		if v.IsNil() {
@@ -22,7 +39,7 @@ func toTerm(v reflect.Value) *ast.Term {
 	case reflect.String:
 		return ast.StringTerm(v.String())
 	case reflect.Bool:
-		return ast.BooleanTerm(v.Bool())
+		return ast.InternedTerm(v.Bool())
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		return ast.IntNumberTerm(int(v.Int()))
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
@@ -53,6 +70,8 @@ func toTerm(v reflect.Value) *ast.Term {
 	}
 	panic(fmt.Sprintf("engine: cannot convert %s to a Rego value", v.Type()))
 }
+
+var pathType = reflect.TypeFor[loader.Path]()
 
 type structField struct {
 	key   *ast.Term

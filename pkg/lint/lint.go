@@ -323,6 +323,6 @@ func (g *gcTuner) add(size int64) {
 }
 
 const (
-	minMemoryLimit     = 190 << 20
+	minMemoryLimit     = 185 << 20
 	memoryPerInputByte = 5
 )

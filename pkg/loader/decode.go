@@ -170,7 +170,7 @@ func jsonKindOf(scalar any) string {
 		return "bool"
 	case int64, uint64, float64:
 		return "number"
-	case string:
+	case string, verbatim:
 		return "string"
 	}
 	return "null"
@@ -196,15 +196,16 @@ func (d *decoder) scalar(n *yaml.Node, s any, v reflect.Value) {
 		if u, ok := s.(uint64); ok {
 			s = float64(u) // not an int64: the JSON decoder gives a float
 		}
-		if isFloat := func() bool { _, ok := s.(float64); return ok }(); isFloat {
-			if err := checkJSONFloat(s.(float64)); err != nil {
-				d.e.fail(n, "value %s cannot be represented in JSON", n.Value)
-			}
+		if f, ok := s.(float64); ok && checkJSONFloat(f) != nil {
+			d.e.fail(n, "value %s cannot be represented in JSON", n.Value)
+		}
+		if str, ok := text(n, s); ok {
+			s = str
 		}
 		v.Set(reflect.ValueOf(s))
 		return
 	case reflect.String:
-		str, ok := s.(string)
+		str, ok := text(n, s)
 		if !ok {
 			d.typeError(jsonKindOf(s), v)
 			return
@@ -220,7 +221,7 @@ func (d *decoder) scalar(n *yaml.Node, s any, v reflect.Value) {
 		v.SetBool(b)
 		return
 	case reflect.Slice:
-		if str, ok := s.(string); ok && v.Type().Elem().Kind() == reflect.Uint8 {
+		if str, ok := text(n, s); ok && v.Type().Elem().Kind() == reflect.Uint8 {
 			b, err := base64.StdEncoding.DecodeString(str)
 			if err != nil {
 				d.fieldError("type", "expected base64 data: "+err.Error())

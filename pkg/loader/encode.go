@@ -308,9 +308,10 @@ func (e *encoder) keyString(k *yaml.Node) string {
 		e.fail(k, "mapping key is not a scalar")
 	}
 	v := e.resolve(k)
+	if s, ok := text(k, v); ok {
+		return s
+	}
 	switch v := v.(type) {
-	case string:
-		return v
 	case int64:
 		return strconv.FormatInt(v, 10)
 	case float64:
@@ -351,6 +352,8 @@ func (e *encoder) scalar(n *yaml.Node) {
 		}
 		b, _ := json.Marshal(v) // the number format encoding/json gives kubectl
 		e.buf = append(e.buf, b...)
+	case verbatim:
+		e.buf = appendJSONString(e.buf, n.Value)
 	case string:
 		e.buf = appendJSONString(e.buf, v)
 	}
@@ -368,7 +371,8 @@ const (
 )
 
 // resolve gives a scalar its YAML 1.1 value: nil, bool, int64, uint64,
-// float64 or string.
+// float64, verbatim{} when the value is the scalar's own text, or a string
+// when it is another text (!!binary).
 func (e *encoder) resolve(n *yaml.Node) any {
 	quoted := n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) != 0
 	tag := ""
@@ -376,13 +380,13 @@ func (e *encoder) resolve(n *yaml.Node) any {
 		tag = n.Tag
 	}
 	if tag == "" && (quoted || e.nonSpecific[Pos{n.Line, n.Column}]) {
-		return n.Value
+		return verbatim{}
 	}
 	switch tag {
 	case "":
 		return resolvePlain(n.Value)
 	case tagStr:
-		return n.Value
+		return verbatim{}
 	case tagBinary:
 		b, err := base64.StdEncoding.DecodeString(n.Value)
 		if err != nil {
@@ -409,7 +413,7 @@ func (e *encoder) resolve(n *yaml.Node) any {
 			ok = tag == tagFloat
 		case nil:
 			ok = tag == tagNull
-		case string:
+		case verbatim:
 			ok = tag == tagTimestamp && isTimestamp(n.Value)
 		}
 		if !ok {
@@ -417,10 +421,25 @@ func (e *encoder) resolve(n *yaml.Node) any {
 		}
 		return v
 	}
-	return n.Value
+	return verbatim{}
 }
 
 var yaml11Float = regexp.MustCompile(`^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`)
+
+// verbatim stands for "a string: the scalar's own text". Returning the text
+// itself as an interface value would allocate for every string scalar.
+type verbatim struct{}
+
+// text returns a resolved value's string and whether it is one.
+func text(n *yaml.Node, v any) (string, bool) {
+	switch v := v.(type) {
+	case verbatim:
+		return n.Value, true
+	case string:
+		return v, true
+	}
+	return "", false
+}
 
 // resolvePlain applies the YAML 1.1 rules of go-yaml v2 to an untagged plain
 // scalar.
@@ -432,7 +451,7 @@ func resolvePlain(s string) any {
 	case c == '+' || c == '-' || c >= '0' && c <= '9':
 	case c == '.' || c == '~' || strings.IndexByte("yYnNtTfFoO<", c) >= 0:
 	default:
-		return s
+		return verbatim{}
 	}
 	switch s {
 	case "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON":
@@ -455,7 +474,7 @@ func resolvePlain(s string) any {
 		}
 	case c == '+' || c == '-' || c >= '0' && c <= '9':
 		if !numberLike(s) {
-			return s // "50m", "64Mi", "0 2 * * *": no number, skip the parsers
+			return verbatim{} // "50m", "64Mi", "0 2 * * *": no number, skip the parsers
 		}
 		plain := strings.ReplaceAll(s, "_", "")
 		if strings.IndexByte(plain, '.') < 0 { // no integer has a '.'
@@ -484,7 +503,7 @@ func resolvePlain(s string) any {
 			}
 		}
 	}
-	return s
+	return verbatim{}
 }
 
 // timestampLayouts are the forms go-yaml v2 accepts as a !!timestamp.

@@ -383,6 +383,6 @@ func scalarField(n *yaml.Node, key string) string {
 		}()
 		return e.resolve(v), nil
 	}()
-	str, _ := s.(string)
+	str, _ := text(v, s)
 	return str
 }

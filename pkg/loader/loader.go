@@ -258,15 +258,21 @@ func (f *File) document(doc *yaml.Node, c chunk, opts Options) {
 		}
 	}
 	if !isList {
-		f.object(root, c, source, opts, skip)
+		f.object(root, c, source, opts, skip, "", "")
 		return
+	}
+	// The items of a typed list (ServiceAccountList, as the API returns
+	// it) need not repeat their apiVersion and kind.
+	itemKind := ""
+	if kind != "List" {
+		itemKind = strings.TrimSuffix(kind, "List")
 	}
 	for _, item := range items.Content {
 		for item.Kind == yaml.AliasNode && item.Alias != nil {
 			item = item.Alias
 		}
 		line, col = c.at(item.Line, item.Column)
-		f.object(item, c, source, opts, skip)
+		f.object(item, c, source, opts, skip, apiVersion, itemKind)
 	}
 }
 
@@ -277,12 +283,18 @@ func (f *File) target(apiVersion, kind string, opts Options) *Target {
 	return opts.Kinds(apiVersion, kind)
 }
 
-func (f *File) object(n *yaml.Node, c chunk, source string, opts Options, skip func(kind, reason string)) {
+func (f *File) object(n *yaml.Node, c chunk, source string, opts Options, skip func(kind, reason string), listAPIVersion, listItemKind string) {
 	if n.Kind != yaml.MappingNode {
 		skip("", "not a Kubernetes object: the List item is not a mapping")
 		return
 	}
 	apiVersion, kind := scalarField(n, "apiVersion"), scalarField(n, "kind")
+	if kind == "" && listItemKind != "" {
+		kind = listItemKind
+		if apiVersion == "" {
+			apiVersion = listAPIVersion
+		}
+	}
 	if apiVersion == "" || kind == "" {
 		skip(kind, "not a Kubernetes object: no apiVersion or kind")
 		return

@@ -617,3 +617,19 @@ func lineOf(data []byte, n int) string {
 	}
 	return strings.TrimSuffix(lines[n-1], "\r")
 }
+
+// TestTypedListItemsTakeTheListsKind: the API returns typed lists whose
+// items carry no apiVersion or kind; they are still objects.
+func TestTypedListItemsTakeTheListsKind(t *testing.T) {
+	src := "apiVersion: v1\nkind: ServiceAccountList\nitems:\n- metadata: {name: a, namespace: x}\n- apiVersion: v1\n  kind: Secret\n  metadata: {name: b}\n"
+	f := loader.Parse("list.yaml", []byte(src), loader.Options{Kinds: model.Kinds})
+	if len(f.Objects) != 2 || len(f.Errors) != 0 || len(f.Skipped) != 0 {
+		t.Fatalf("objects %d, errors %v, skipped %v", len(f.Objects), f.Errors, f.Skipped)
+	}
+	if o := f.Objects[0]; o.Kind != "ServiceAccount" || o.APIVersion != "v1" || o.Name != "a" {
+		t.Errorf("first item is %s %s %s", o.APIVersion, o.Kind, o.Name)
+	}
+	if o := f.Objects[1]; o.Kind != "Secret" {
+		t.Errorf("an item's own kind must win, got %s", o.Kind)
+	}
+}

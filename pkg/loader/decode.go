@@ -75,16 +75,7 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, h pathHash, depth int) {
 		n = n.Content[0]
 	}
 	if n.Kind == yaml.AliasNode {
-		if n.Alias == nil {
-			e.fail(n, "unknown anchor %q", n.Value)
-		}
-		if e.active[n.Alias] {
-			e.fail(n, "anchor %q contains itself", n.Value)
-		}
-		if e.active == nil {
-			e.active = map[*yaml.Node]bool{}
-		}
-		e.active[n.Alias] = true
+		e.enterAlias(n)
 		d.decode(n.Alias, v, h, depth)
 		delete(e.active, n.Alias)
 		return

@@ -97,16 +97,7 @@ func (e *encoder) value(n *yaml.Node, h pathHash, depth int) {
 		}
 		e.value(n.Content[0], h, depth)
 	case yaml.AliasNode:
-		if n.Alias == nil {
-			e.fail(n, "unknown anchor %q", n.Value)
-		}
-		if e.active[n.Alias] {
-			e.fail(n, "anchor %q contains itself", n.Value)
-		}
-		if e.active == nil {
-			e.active = map[*yaml.Node]bool{}
-		}
-		e.active[n.Alias] = true
+		e.enterAlias(n)
 		e.value(n.Alias, h, depth)
 		delete(e.active, n.Alias)
 	case yaml.ScalarNode:
@@ -147,6 +138,22 @@ func (e *encoder) release() {
 		}
 		entryBufPool.Put(&bufs)
 	}
+}
+
+// enterAlias checks that alias n can be expanded and marks its anchor as
+// being expanded, so that an anchor containing itself is caught; the caller
+// deletes the mark when done.
+func (e *encoder) enterAlias(n *yaml.Node) {
+	if n.Alias == nil {
+		e.fail(n, "unknown anchor %q", n.Value)
+	}
+	if e.active[n.Alias] {
+		e.fail(n, "anchor %q contains itself", n.Value)
+	}
+	if e.active == nil {
+		e.active = map[*yaml.Node]bool{}
+	}
+	e.active[n.Alias] = true
 }
 
 type mapEntry struct {

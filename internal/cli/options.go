@@ -4,7 +4,6 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"runtime"
@@ -65,11 +64,6 @@ func (e *usageError) Error() string { return e.msg }
 
 func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
 
-// IsUsage reports whether err is a usage error.
-func IsUsage(err error) bool {
-	var u *usageError
-	return errors.As(err, &u)
-}
 
 const usageText = `salint audits Kubernetes manifests for ServiceAccount security.
 

@@ -25,9 +25,6 @@ const (
 
 var severityNames = [...]string{"info", "low", "medium", "high", "critical"}
 
-// Severities lists every severity from least to most severe.
-func Severities() []Severity { return []Severity{Info, Low, Medium, High, Critical} }
-
 func (s Severity) String() string {
 	if s < Info || s > Critical {
 		return fmt.Sprintf("severity(%d)", int(s))

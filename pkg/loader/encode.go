@@ -33,7 +33,6 @@ type encoder struct {
 	byteBudget int
 	active     map[*yaml.Node]bool // anchors being expanded, to catch cycles
 	entryBufs  [][]mapEntry        // by depth, reused (see entries)
-	skip       map[pathHash]bool   // nodes to encode as null (after a type error)
 	noPos      bool
 	// nonSpecific holds where nodes tagged "!" start (see nonSpecificTags).
 	nonSpecific map[Pos]bool
@@ -84,10 +83,6 @@ func (e *encoder) spend(n *yaml.Node, bytes int) {
 func (e *encoder) value(n *yaml.Node, h pathHash, depth int) {
 	if depth > e.maxDepth {
 		e.fail(n, "nesting deeper than %d levels", e.maxDepth)
-	}
-	if e.skip != nil && e.skip[h] {
-		e.buf = append(e.buf, "null"...)
-		return
 	}
 	switch n.Kind {
 	case yaml.DocumentNode:

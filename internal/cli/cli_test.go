@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -238,5 +239,27 @@ func TestSubcommands(t *testing.T) {
 	out, _, code = runSalint(t, "", "--help")
 	if code != ExitOK || !strings.Contains(out, "Examples:") || !strings.Contains(out, "--fail-on") {
 		t.Errorf("salint --help: exit %d\n%s", code, out)
+	}
+}
+
+// TestTextLineFormat: every finding line keeps SPEC §3's shape,
+// path:line:col: SEVERITY ID name: message (Kind ns/name), Helm template
+// and all.
+func TestTextLineFormat(t *testing.T) {
+	chdirRoot(t)
+	out, _, _ := runSalint(t, "", "testdata/manifests")
+	line := regexp.MustCompile(`^testdata/manifests/\S+:\d+:\d+: (CRITICAL|HIGH|MEDIUM|LOW|INFO) SA\d{3} [a-z0-9-]+: .+ \([A-Za-z]+ [^ ()]+\)$`)
+	findings := 0
+	for _, l := range strings.Split(out, "\n") {
+		if !strings.HasPrefix(l, "testdata/") {
+			continue
+		}
+		findings++
+		if !line.MatchString(l) {
+			t.Errorf("finding line out of format: %s", l)
+		}
+	}
+	if findings < 50 {
+		t.Errorf("only %d finding lines", findings)
 	}
 }

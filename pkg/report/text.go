@@ -62,20 +62,22 @@ func (p textPrinter) style(code, s string) string {
 
 func (p textPrinter) finding(f finding.Finding) {
 	id, name := ruleOf(f)
+	// The object ends the line, as SPEC §3 puts it; what qualifies the
+	// message (its Helm template, a suppression) stands before it.
 	line := p.style(ansiBold, position(f.Location)) + ": " +
 		p.style(severityColor(f.Severity), strings.ToUpper(f.Severity.String())) + " " +
-		printable(id) + " " + printable(name) + ": " + printable(f.Message) +
-		" (" + printable(f.Object.String()) + ")"
+		printable(id) + " " + printable(name) + ": " + printable(f.Message)
 	if f.HelmSource != "" {
 		line += " [helm: " + printable(f.HelmSource) + "]"
 	}
 	if f.Suppressed {
 		if f.Justification == "" {
-			line += " (suppressed)"
+			line += " [suppressed]"
 		} else {
-			line += " (suppressed: " + printable(f.Justification) + ")"
+			line += " [suppressed: " + printable(f.Justification) + "]"
 		}
 	}
+	line += " (" + printable(f.Object.String()) + ")"
 	p.buf.WriteString(line + "\n")
 	p.source(f.Line, f.Column, f.SourceLine)
 	for _, rel := range f.Related {

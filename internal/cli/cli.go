@@ -212,10 +212,10 @@ func buildVersion() (string, string) {
 func versionText() string {
 	t := tool()
 	var b strings.Builder
-	fmt.Fprintf(&b, "salint %s\n", t.Version)
-	if t.Commit != "" {
-		fmt.Fprintf(&b, "commit %s\n", t.Commit)
+	commit := t.Commit
+	if commit == "" {
+		commit = "unknown" // built without VCS information
 	}
-	fmt.Fprintf(&b, "opa %s\n", t.OPAVersion)
+	fmt.Fprintf(&b, "salint %s\ncommit %s\nopa %s\n", t.Version, commit, t.OPAVersion)
 	return b.String()
 }

@@ -64,7 +64,6 @@ func (e *usageError) Error() string { return e.msg }
 
 func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
 
-
 const usageText = `salint audits Kubernetes manifests for ServiceAccount security.
 
 Usage:

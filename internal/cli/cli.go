@@ -79,7 +79,7 @@ func run(o *Options, env Env) (int, error) {
 		if r == nil {
 			return ExitError, usagef("no rule %q (see 'salint rules')", o.Explain)
 		}
-		fmt.Fprint(env.Stdout, ruledoc.Page(r))
+		fmt.Fprint(env.Stdout, ruledoc.Explain(r))
 		return ExitOK, nil
 	}
 	return lintCommand(ctx, o, eng, env)

@@ -25,8 +25,15 @@ func Page(r *finding.Rule) string {
 			fmt.Fprintf(&b, "- <%s>\n", ref)
 		}
 	}
-	b.WriteString("\n<!-- Generated from the rule's METADATA by `make docs`; do not edit. -->\n")
-	return b.String()
+	return b.String() + generatedNote
+}
+
+// generatedNote ends the checked-in pages; Explain leaves it out.
+const generatedNote = "\n<!-- Generated from the rule's METADATA by `make docs`; do not edit. -->\n"
+
+// Explain is a rule's page as `salint explain` prints it.
+func Explain(r *finding.Rule) string {
+	return strings.TrimSuffix(Page(r), generatedNote)
 }
 
 // Table renders the rule table of the README.

@@ -15,6 +15,8 @@ import (
 	"unicode/utf8"
 
 	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/salint/salint/internal/jsontext"
 )
 
 // encoder turns one parsed YAML node into JSON with the values
@@ -169,7 +171,7 @@ func (e *encoder) mapping(n *yaml.Node, h pathHash, depth int) {
 		if i > 0 {
 			e.buf = append(e.buf, ',')
 		}
-		e.buf = appendJSONString(e.buf, me.key)
+		e.buf = jsontext.AppendString(e.buf, me.key)
 		e.buf = append(e.buf, ':')
 		ch := h.key(me.key)
 		if !e.noPos {
@@ -355,9 +357,9 @@ func (e *encoder) scalar(n *yaml.Node) {
 		b, _ := json.Marshal(v) // the number format encoding/json gives kubectl
 		e.buf = append(e.buf, b...)
 	case verbatim:
-		e.buf = appendJSONString(e.buf, n.Value)
+		e.buf = jsontext.AppendString(e.buf, n.Value)
 	case string:
-		e.buf = appendJSONString(e.buf, v)
+		e.buf = jsontext.AppendString(e.buf, v)
 	}
 }
 
@@ -605,56 +607,4 @@ func endsNonSpecificTag(rest []byte) bool {
 		return true
 	}
 	return false
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendJSONString writes s as a JSON string the way encoding/json does
-// (without HTML escaping), replacing invalid UTF-8 with U+FFFD.
-func appendJSONString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
 }

@@ -2,8 +2,8 @@ package report
 
 import (
 	"bufio"
+	"github.com/salint/salint/internal/jsontext"
 	"strconv"
-	"unicode/utf8"
 )
 
 // jsonWriter writes indented JSON straight into a buffer, in the exact
@@ -11,7 +11,8 @@ import (
 // [] and {} when empty, no HTML escaping), without reflection or a second
 // indenting pass: a report can hold tens of thousands of findings.
 type jsonWriter struct {
-	buf *bufio.Writer
+	buf     *bufio.Writer
+	scratch []byte // for quoting strings
 	// empty says, per open container, whether no member was written yet.
 	empty    []bool
 	afterKey bool // a key was written: the next value follows it
@@ -47,7 +48,7 @@ func (w *jsonWriter) key(k string) {
 	}
 	w.empty[n-1] = false
 	w.newline(n)
-	writeJSONString(w.buf, k)
+	w.quote(k)
 	w.buf.WriteString(": ")
 	w.afterKey = true
 }
@@ -74,7 +75,7 @@ func (w *jsonWriter) endArray()    { w.close(']') }
 
 func (w *jsonWriter) str(s string) {
 	w.value()
-	writeJSONString(w.buf, s)
+	w.quote(s)
 }
 
 func (w *jsonWriter) int(i int) {
@@ -91,61 +92,7 @@ func (w *jsonWriter) bool(b bool) {
 func (w *jsonWriter) strField(k, v string)     { w.key(k); w.str(v) }
 func (w *jsonWriter) intField(k string, v int) { w.key(k); w.int(v) }
 
-const hex = "0123456789abcdef"
-
-// writeJSONString quotes s as encoding/json does without HTML escaping.
-func writeJSONString(buf *bufio.Writer, s string) {
-	buf.WriteByte('"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			buf.WriteString(s[start:i])
-			switch c {
-			case '"', '\\':
-				buf.WriteByte('\\')
-				buf.WriteByte(c)
-			case '\b':
-				buf.WriteString(`\b`)
-			case '\f':
-				buf.WriteString(`\f`)
-			case '\n':
-				buf.WriteString(`\n`)
-			case '\r':
-				buf.WriteString(`\r`)
-			case '\t':
-				buf.WriteString(`\t`)
-			default:
-				buf.WriteString(`\u00`)
-				buf.WriteByte(hex[c>>4])
-				buf.WriteByte(hex[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			buf.WriteString(s[start:i])
-			buf.WriteString(`\ufffd`)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			buf.WriteString(s[start:i])
-			buf.WriteString(`\u202`)
-			buf.WriteByte(hex[r&0xf])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	buf.WriteString(s[start:])
-	buf.WriteByte('"')
+func (w *jsonWriter) quote(s string) {
+	w.scratch = jsontext.AppendString(w.scratch[:0], s)
+	w.buf.Write(w.scratch)
 }

@@ -17,7 +17,6 @@ import (
 	"runtime/debug"
 	"slices"
 	"sync"
-	"time"
 
 	"github.com/salint/salint/pkg/engine"
 	"github.com/salint/salint/pkg/finding"
@@ -43,16 +42,6 @@ type Config struct {
 	// grows with the input (see gcTuner), for the run and what follows it;
 	// for a command, not a library.
 	TuneGC bool
-	// Trace, when set, receives the duration of each stage.
-	Trace io.Writer
-}
-
-func (c Config) trace(stage string, since time.Time) time.Time {
-	now := time.Now()
-	if c.Trace != nil {
-		fmt.Fprintf(c.Trace, "salint: %-8s %v\n", stage, now.Sub(since).Round(time.Millisecond))
-	}
-	return now
 }
 
 // Run lints everything cfg names with the engine's rules.
@@ -66,13 +55,11 @@ func Run(ctx context.Context, eng *engine.Engine, cfg Config) (*finding.Report, 
 	}
 	rep := &finding.Report{Rules: eng.Rules()}
 
-	t := time.Now()
 	var gc *gcTuner
 	if cfg.TuneGC {
 		gc = newGCTuner() // kept for the report that follows the run
 	}
 	files, extracted, notes, errs := load(cfg, jobs, gc)
-	t = cfg.trace("load", t)
 	rep.Notes = notes
 	for _, err := range errs {
 		e := finding.InputError{Message: err.Error()}
@@ -95,7 +82,6 @@ func Run(ctx context.Context, eng *engine.Engine, cfg Config) (*finding.Report, 
 	}
 	rep.Summary.Errors = len(rep.Errors)
 	m := model.Build(all, model.Options{Namespace: cfg.Namespace, KnownServiceAccounts: cfg.KnownServiceAccounts})
-	t = cfg.trace("model", t)
 
 	params := map[string]map[string]any{}
 	for _, r := range eng.Rules() {
@@ -110,7 +96,6 @@ func Run(ctx context.Context, eng *engine.Engine, cfg Config) (*finding.Report, 
 	if err != nil {
 		return nil, err
 	}
-	t = cfg.trace("rules", t)
 
 	rep.Findings = locateAll(raws, m, files, cfg.MinSeverity, jobs)
 	rep.Summary.BySeverity = map[finding.Severity]int{}
@@ -120,7 +105,6 @@ func Run(ctx context.Context, eng *engine.Engine, cfg Config) (*finding.Report, 
 	rep.Summary.Findings = len(rep.Findings)
 	finding.Sort(rep.Findings)
 	finding.SortErrors(rep.Errors)
-	cfg.trace("locate", t)
 	return rep, nil
 }
 

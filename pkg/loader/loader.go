@@ -246,7 +246,8 @@ func (f *File) document(doc *yaml.Node, c chunk, opts Options) {
 		items = items.Alias
 	}
 	isList := strings.HasSuffix(kind, "List") && items != nil && items.Kind == yaml.SequenceNode
-	if isList || f.target(apiVersion, kind, opts) == nil {
+	target := f.target(apiVersion, kind, opts)
+	if isList || target == nil {
 		// Objects that are not decoded are still walked once, so that
 		// duplicate keys and alias bombs are errors whatever the kind.
 		check := f.newEncoder(c, opts, false)
@@ -258,7 +259,7 @@ func (f *File) document(doc *yaml.Node, c chunk, opts Options) {
 		}
 	}
 	if !isList {
-		f.object(root, c, source, opts, skip, "", "")
+		f.object(root, c, source, opts, skip, apiVersion, kind, target)
 		return
 	}
 	// The items of a typed list (ServiceAccountList, as the API returns
@@ -272,7 +273,22 @@ func (f *File) document(doc *yaml.Node, c chunk, opts Options) {
 			item = item.Alias
 		}
 		line, col = c.at(item.Line, item.Column)
-		f.object(item, c, source, opts, skip, apiVersion, itemKind)
+		if item.Kind != yaml.MappingNode {
+			skip("", "not a Kubernetes object: the List item is not a mapping")
+			continue
+		}
+		av, k := scalarField(item, "apiVersion"), scalarField(item, "kind")
+		if k == "" && itemKind != "" {
+			k = itemKind
+			if av == "" {
+				av = apiVersion
+			}
+		}
+		if av == "" || k == "" {
+			skip(k, "not a Kubernetes object: no apiVersion or kind")
+			continue
+		}
+		f.object(item, c, source, opts, skip, av, k, f.target(av, k, opts))
 	}
 }
 
@@ -283,23 +299,9 @@ func (f *File) target(apiVersion, kind string, opts Options) *Target {
 	return opts.Kinds(apiVersion, kind)
 }
 
-func (f *File) object(n *yaml.Node, c chunk, source string, opts Options, skip func(kind, reason string), listAPIVersion, listItemKind string) {
-	if n.Kind != yaml.MappingNode {
-		skip("", "not a Kubernetes object: the List item is not a mapping")
-		return
-	}
-	apiVersion, kind := scalarField(n, "apiVersion"), scalarField(n, "kind")
-	if kind == "" && listItemKind != "" {
-		kind = listItemKind
-		if apiVersion == "" {
-			apiVersion = listAPIVersion
-		}
-	}
-	if apiVersion == "" || kind == "" {
-		skip(kind, "not a Kubernetes object: no apiVersion or kind")
-		return
-	}
-	target := f.target(apiVersion, kind, opts)
+// object decodes mapping n, an object of the given identity, into what
+// target makes; without a target it is only counted as skipped.
+func (f *File) object(n *yaml.Node, c chunk, source string, opts Options, skip func(kind, reason string), apiVersion, kind string, target *Target) {
 	if target == nil {
 		skip(kind, fmt.Sprintf("kind %s (%s) is not checked", kind, apiVersion))
 		return

@@ -105,6 +105,3 @@ func (p *Positions) Has(path Path) bool {
 	_, n := p.Find(path)
 	return n == len(path)
 }
-
-// Len is the number of nodes indexed.
-func (p *Positions) Len() int { return len(p.entries) }

@@ -21,8 +21,9 @@ type Options struct {
 	WorkDir        string // absolute working directory, to resolve relative finding files before making them relative to SARIFRoot
 }
 
-// format renders a whole report into buf; Write copies buf out in one call
-// so that a failing format never leaves half a document behind.
+// format writes a whole report to buf, which streams to the output: a
+// report of tens of thousands of findings is never held whole in memory,
+// and a write error is returned by Write once buf is flushed.
 type format interface {
 	render(buf *bufio.Writer, r *finding.Report, opts Options) error
 }

@@ -519,15 +519,7 @@ func describeType(t reflect.Type) string {
 // positions in e, and returns the fields strict decoding rejects, sorted by
 // path.
 func decodeObject(e *encoder, n *yaml.Node, target *Target, value any) (errs []FieldError, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			a, ok := r.(encodeAbort)
-			if !ok {
-				panic(r)
-			}
-			err = a.err
-		}
-	}()
+	defer catchAbort(&err)
 	defer e.release()
 	d := &decoder{e: e}
 	if target.Strict != nil {

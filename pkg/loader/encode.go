@@ -54,18 +54,22 @@ func (e *encoder) fail(n *yaml.Node, format string, args ...any) {
 	panic(encodeAbort{&EncodeError{Pos{n.Line + e.lineOffset, n.Column}, fmt.Sprintf(format, args...)}})
 }
 
+// catchAbort turns a failure raised by fail into *err; any other panic goes
+// on. It must be deferred directly.
+func catchAbort(err *error) {
+	if r := recover(); r != nil {
+		a, ok := r.(encodeAbort)
+		if !ok {
+			panic(r)
+		}
+		*err = a.err
+	}
+}
+
 // encodeNode encodes n and, unless e.noPos, indexes the positions of its
 // subtree. Errors are returned, never panicked to the caller.
 func (e *encoder) encodeNode(n *yaml.Node) (out []byte, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			a, ok := r.(encodeAbort)
-			if !ok {
-				panic(r)
-			}
-			err = a.err
-		}
-	}()
+	defer catchAbort(&err)
 	if !e.noPos {
 		e.pos.add(fnvOffset, n.Line+e.lineOffset, n.Column)
 	}

@@ -360,13 +360,8 @@ func field(n *yaml.Node, key string) *yaml.Node {
 		// A mapping that does not convert keeps v: encoding reports why.
 		e := encoder{maxDepth: DefaultMaxDepth, nodeBudget: 1 << 16, byteBudget: 1 << 24}
 		func() {
-			defer func() {
-				if r := recover(); r != nil {
-					if _, ok := r.(encodeAbort); !ok {
-						panic(r)
-					}
-				}
-			}()
+			var err error // a failed merge leaves v as it is
+			defer catchAbort(&err)
 			var merged *yaml.Node
 			for _, me := range e.entries(n, -1) {
 				if me.key == key {
@@ -389,14 +384,13 @@ func scalarField(n *yaml.Node, key string) string {
 		return ""
 	}
 	var e encoder
-	s, _ := func() (s any, err error) {
-		defer func() {
-			if recover() != nil {
-				s = nil
-			}
-		}()
+	s, err := func() (s any, err error) {
+		defer catchAbort(&err)
 		return e.resolve(v), nil
 	}()
+	if err != nil {
+		return ""
+	}
 	str, _ := text(v, s)
 	return str
 }

@@ -137,7 +137,7 @@ var (
 	idPattern   = regexp.MustCompile(`^SA[0-9]{3}$`)
 	namePattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 	severities  = []string{"critical", "high", "medium", "low", "info"}
-	categories  = []string{"identity", "token-mounting", "long-lived-tokens", "projected-tokens", "validity"}
+	categories  = []string{"identity", "token-mounting", "long-lived-tokens", "projected-tokens", "roles", "bindings", "cross-resource", "validity"}
 )
 
 func TestRuleMetadata(t *testing.T) {

@@ -25,6 +25,9 @@ type Workload struct {
 	Automount        Automount         `json:"automount"`
 	TokenProjections []TokenProjection `json:"tokenProjections"`
 	SecretRefs       []SecretRef       `json:"secretRefs"`
+	// Tokens are the API tokens the pod carries, with the permissions
+	// their accounts hold (for SA070).
+	Tokens []Token `json:"tokens"`
 }
 
 // WorkloadAccount is the ServiceAccount a pod template runs as.
@@ -139,4 +142,126 @@ type Subject struct {
 	Kind      string // ServiceAccount, Group or User
 	Name      string
 	Namespace string // for ServiceAccounts, defaulted to the binding's namespace
+}
+
+// Role is a Role or ClusterRole.
+type Role struct {
+	Ident
+	Rules []PolicyRule `json:"rules"`
+	// RulesPath is the rules field, or the document when it is absent.
+	RulesPath loader.Path `json:"rulesPath"`
+	// Aggregated is true for a ClusterRole with an aggregationRule: the
+	// controller manager replaces its rules with those of the ClusterRoles
+	// its selectors match.
+	Aggregated bool `json:"aggregated"`
+}
+
+// PolicyRule is one rule of a role, as written. Path is ["rules", i]; the
+// path of an item is Path + [field, j].
+type PolicyRule struct {
+	Index           int         `json:"index"`
+	Path            loader.Path `json:"path"`
+	APIGroups       []string    `json:"apiGroups"`
+	Resources       []string    `json:"resources"`
+	Verbs           []string    `json:"verbs"`
+	ResourceNames   []string    `json:"resourceNames"`
+	NonResourceURLs []string    `json:"nonResourceURLs"`
+}
+
+// Ways a binding's roleRef resolves.
+const (
+	RoleInInput    = "input"      // the role is in the input (ref set)
+	RoleBuiltin    = "builtin"    // a role every cluster has: cluster-admin, admin, edit, view, system:*
+	RoleKnown      = "known"      // listed in configuration (known.roles)
+	RoleUnresolved = "unresolved" // none of the above
+	RoleInvalid    = "invalid"    // the API server would reject the reference
+)
+
+// Binding is a RoleBinding or ClusterRoleBinding.
+type Binding struct {
+	Ident
+	RoleRef      RoleRef          `json:"roleRef"`
+	Subjects     []BindingSubject `json:"subjects"`
+	SubjectsPath loader.Path      `json:"subjectsPath"`
+}
+
+// RoleRef is a binding's roleRef and what it resolves to.
+type RoleRef struct {
+	APIGroup   string      `json:"apiGroup"`
+	Kind       string      `json:"kind"`
+	Name       string      `json:"name"`
+	Path       loader.Path `json:"path"`
+	KindPath   loader.Path `json:"kindPath"`
+	NamePath   loader.Path `json:"namePath"`
+	Resolution string      `json:"resolution"`
+	Ref        *int        `json:"ref"`
+}
+
+// BindingSubject is one subject of a binding.
+type BindingSubject struct {
+	Index     int         `json:"index"`
+	Kind      string      `json:"kind"`
+	APIGroup  string      `json:"apiGroup"`
+	Name      string      `json:"name"`
+	Namespace string      `json:"namespace"` // as written
+	Path      loader.Path `json:"path"`
+	NamePath  loader.Path `json:"namePath"`
+	// For ServiceAccount subjects: the account's namespace (the binding's
+	// when the subject names none), and whether the input defines it or
+	// configuration lists it. The default ServiceAccount always exists.
+	AccountNamespace string `json:"accountNamespace"`
+	InInput          bool   `json:"inInput"`
+	Known            bool   `json:"known"`
+	Ref              *int   `json:"ref"`
+}
+
+// Ways a pod carries an API token.
+const (
+	TokenAutomount = "automount" // the automounted token of the pod's ServiceAccount
+	TokenProjected = "projected" // a serviceAccountToken projection for the API server
+	TokenSecret    = "secret"    // a legacy token Secret the pod reads
+)
+
+// Token is an API token a pod carries, and the most dangerous permission
+// its ServiceAccount holds through the bindings in the input.
+type Token struct {
+	Via string `json:"via"`
+	// Path is the pod's ServiceAccount reference (the Secret reference for
+	// a legacy token Secret).
+	Path             loader.Path `json:"path"`
+	AccountNamespace string      `json:"accountNamespace"`
+	AccountName      string      `json:"accountName"`
+	// Grant is the most dangerous grant of the account (nil when none is
+	// dangerous); DangerousGrants counts every dangerous grant, this one
+	// included.
+	Grant           *Grant `json:"grant"`
+	DangerousGrants int    `json:"dangerousGrants"`
+}
+
+// Grant is one rule of a role granted to a ServiceAccount through one
+// binding subject: the provenance of a permission.
+type Grant struct {
+	Binding     Ident       `json:"binding"`
+	Subject     string      `json:"subject"` // "ServiceAccount ns/name" or "Group system:serviceaccounts:ns"
+	SubjectPath loader.Path `json:"subjectPath"`
+	RoleRefPath loader.Path `json:"roleRefPath"`
+	// Role is the bound role; Ref is nil for a built-in role.
+	Role    GrantRole  `json:"role"`
+	RuleRef *int       `json:"ruleRef"` // the object that holds Rule (an aggregated ClusterRole's part), nil for a built-in role
+	Rule    PolicyRule `json:"rule"`
+	// RoleRules are all the rules of the role (after aggregation), for
+	// checks that need two rules together.
+	RoleRules []PolicyRule `json:"roleRules"`
+	// Namespace is where the grant applies: the RoleBinding's namespace, or
+	// "" for a ClusterRoleBinding (every namespace).
+	Namespace string `json:"namespace"`
+}
+
+// GrantRole names the role of a grant.
+type GrantRole struct {
+	Ref       *int   `json:"ref"`
+	Kind      string `json:"kind"`
+	Namespace string `json:"namespace"`
+	Name      string `json:"name"`
+	Builtin   bool   `json:"builtin"`
 }

@@ -13,6 +13,8 @@ input_with(facts) := object.union(
 		"serviceAccounts": [],
 		"secrets": [],
 		"invalidFields": [],
+		"roles": [],
+		"bindings": [],
 		"params": {"SA031": {"maxExpirationSeconds": 86400}},
 	},
 	facts,
@@ -51,6 +53,7 @@ base_workload := {
 	},
 	"tokenProjections": [],
 	"secretRefs": [],
+	"tokens": [],
 }
 
 base_projection := {

@@ -1,7 +1,7 @@
 # salint: build, test and maintenance targets. Only Go is needed.
 GO ?= go
 
-.PHONY: build test bench docs golden lint fuzz
+.PHONY: build test bench docs golden lint fmt fuzz
 
 build:
 	$(GO) build -o bin/salint ./cmd/salint
@@ -28,6 +28,11 @@ lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
 	$(GO) vet ./...
 	$(GO) test ./rules -run 'TestRegoIsFormatted|TestRuleMetadata|TestRuleLayout'
+
+# Format Go and Rego sources.
+fmt:
+	gofmt -w $$(git ls-files '*.go')
+	$(GO) run ./internal/regofmt rules
 
 fuzz:
 	$(GO) test ./pkg/loader -run '^$$' -fuzz FuzzLoad -fuzztime 60s

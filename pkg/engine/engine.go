@@ -35,6 +35,7 @@ type Engine struct {
 	byPackage map[string]*finding.Rule
 	params    map[string]map[string]any // rule ID -> parameter defaults
 	query     rego.PreparedEvalQuery
+	classify  rego.PreparedEvalQuery
 }
 
 // Rules returns every rule's metadata, sorted by ID.
@@ -110,6 +111,11 @@ func New(ctx context.Context, fsys fs.FS) (*Engine, error) {
 	}
 	sort.Slice(e.rules, func(i, j int) bool { return e.rules[i].ID < e.rules[j].ID })
 	e.query, err = rego.New(opts...).PrepareForEval(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("compiling rules: %w", err)
+	}
+	opts[0] = rego.Query(ClassifyQuery)
+	e.classify, err = rego.New(opts...).PrepareForEval(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("compiling rules: %w", err)
 	}
@@ -192,15 +198,16 @@ func (e *Engine) Evaluate(ctx context.Context, m *model.Model, params map[string
 		jobs = 1
 	}
 	paramsTerm := toTerm(reflect.ValueOf(params))
-	type chunk struct{ w, sa, s, inv [2]int }
+	type chunk struct{ w, sa, s, inv, roles, bindings [2]int }
 	var chunks []chunk
-	n := len(m.Workloads) + len(m.ServiceAccounts) + len(m.Secrets) + len(m.InvalidFields)
+	n := len(m.Workloads) + len(m.ServiceAccounts) + len(m.Secrets) + len(m.InvalidFields) + len(m.Roles) + len(m.Bindings)
 	parts := max(1, (n+chunkSize-1)/chunkSize)
 	split := func(total, i int) [2]int { return [2]int{total * i / parts, total * (i + 1) / parts} }
 	for i := range parts {
 		chunks = append(chunks, chunk{
 			split(len(m.Workloads), i), split(len(m.ServiceAccounts), i),
 			split(len(m.Secrets), i), split(len(m.InvalidFields), i),
+			split(len(m.Roles), i), split(len(m.Bindings), i),
 		})
 	}
 	results := make([][]Raw, len(chunks))
@@ -218,6 +225,8 @@ func (e *Engine) Evaluate(ctx context.Context, m *model.Model, params map[string
 					[2]*ast.Term{ast.StringTerm("serviceAccounts"), toTerm(reflect.ValueOf(m.ServiceAccounts[c.sa[0]:c.sa[1]]))},
 					[2]*ast.Term{ast.StringTerm("secrets"), toTerm(reflect.ValueOf(m.Secrets[c.s[0]:c.s[1]]))},
 					[2]*ast.Term{ast.StringTerm("invalidFields"), toTerm(reflect.ValueOf(m.InvalidFields[c.inv[0]:c.inv[1]]))},
+					[2]*ast.Term{ast.StringTerm("roles"), toTerm(reflect.ValueOf(m.Roles[c.roles[0]:c.roles[1]]))},
+					[2]*ast.Term{ast.StringTerm("bindings"), toTerm(reflect.ValueOf(m.Bindings[c.bindings[0]:c.bindings[1]]))},
 					[2]*ast.Term{ast.StringTerm("params"), paramsTerm},
 				)
 				results[i], errs[i] = e.eval(ctx, input)

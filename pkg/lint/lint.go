@@ -32,8 +32,11 @@ type Config struct {
 	// Namespace is the namespace of objects that name none.
 	Namespace            string
 	KnownServiceAccounts []string
-	MaxFileSize          int64
-	Jobs                 int // parallel workers; 0 means one per CPU
+	// KnownRoles are roles defined outside the input, as
+	// "ClusterRole/name" or "Role/namespace/name".
+	KnownRoles  []string
+	MaxFileSize int64
+	Jobs        int // parallel workers; 0 means one per CPU
 	// Params override rule parameters by rule ID.
 	Params map[string]map[string]any
 	// MinSeverity drops findings below it.
@@ -81,7 +84,14 @@ func Run(ctx context.Context, eng *engine.Engine, cfg Config) (*finding.Report, 
 		all = append(all, extracted[i]...)
 	}
 	rep.Summary.Errors = len(rep.Errors)
-	m := model.Build(all, model.Options{Namespace: cfg.Namespace, KnownServiceAccounts: cfg.KnownServiceAccounts})
+	m := model.Build(all, model.Options{Namespace: cfg.Namespace, KnownServiceAccounts: cfg.KnownServiceAccounts, KnownRoles: cfg.KnownRoles})
+	// What a workload's token may do depends on which granted rules the
+	// RBAC library calls dangerous: classify them before the rules run.
+	cls, err := eng.Classify(ctx, m.GrantRoles(), jobs)
+	if err != nil {
+		return nil, err
+	}
+	m.ResolveTokens(cls)
 
 	params := map[string]map[string]any{}
 	for _, r := range eng.Rules() {

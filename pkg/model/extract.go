@@ -8,9 +8,7 @@ import (
 	batchv1beta1 "k8s.io/api/batch/v1beta1"
 	corev1 "k8s.io/api/core/v1"
 	extv1beta1 "k8s.io/api/extensions/v1beta1"
-	rbacv1 "k8s.io/api/rbac/v1"
-	rbacv1alpha1 "k8s.io/api/rbac/v1alpha1"
-	rbacv1beta1 "k8s.io/api/rbac/v1beta1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/salint/salint/pkg/loader"
 )
@@ -91,47 +89,6 @@ func podSpecs(v any) []podSpec {
 	return nil
 }
 
-// subjects returns the subjects of a binding, with ServiceAccount
-// namespaces defaulted as the authorizer does, and whether v is a binding.
-func subjects(v any, bindingNS string) ([]Subject, bool) {
-	var out []Subject
-	add := func(kind, name, ns string) {
-		if kind == rbacv1.ServiceAccountKind && ns == "" {
-			ns = bindingNS
-		}
-		out = append(out, Subject{Kind: kind, Name: name, Namespace: ns})
-	}
-	switch o := v.(type) {
-	case *rbacv1.RoleBinding:
-		for _, s := range o.Subjects {
-			add(s.Kind, s.Name, s.Namespace)
-		}
-	case *rbacv1.ClusterRoleBinding:
-		for _, s := range o.Subjects {
-			add(s.Kind, s.Name, s.Namespace)
-		}
-	case *rbacv1beta1.RoleBinding:
-		for _, s := range o.Subjects {
-			add(s.Kind, s.Name, s.Namespace)
-		}
-	case *rbacv1beta1.ClusterRoleBinding:
-		for _, s := range o.Subjects {
-			add(s.Kind, s.Name, s.Namespace)
-		}
-	case *rbacv1alpha1.RoleBinding:
-		for _, s := range o.Subjects {
-			add(s.Kind, s.Name, s.Namespace)
-		}
-	case *rbacv1alpha1.ClusterRoleBinding:
-		for _, s := range o.Subjects {
-			add(s.Kind, s.Name, s.Namespace)
-		}
-	default:
-		return nil, false
-	}
-	return out, true
-}
-
 // Extracted holds the facts of one object before references are resolved.
 type Extracted struct {
 	Ident
@@ -139,7 +96,10 @@ type Extracted struct {
 	workloads      []Workload
 	serviceAccount *ServiceAccount
 	secret         *Secret
-	subjects       []Subject
+	role           *Role
+	roleLabels     map[string]string
+	aggregation    []metav1.LabelSelector
+	binding        *Binding
 	invalid        []InvalidField
 }
 
@@ -188,7 +148,7 @@ func Extract(o *loader.Object, defaultNamespace string) *Extracted {
 		}
 		x.secret = s
 	default:
-		x.subjects, _ = subjects(o.Value, ns)
+		extractRBAC(x, o.Value, has)
 	}
 	for _, fe := range o.FieldErrors {
 		field := ""
@@ -207,7 +167,7 @@ func strPtr(s string) *string { return &s }
 
 func workload(id Ident, ps podSpec, has func(loader.Path) bool) Workload {
 	s, base := ps.spec, ps.path
-	w := Workload{Ident: id, Spec: base, TokenProjections: []TokenProjection{}, SecretRefs: []SecretRef{}}
+	w := Workload{Ident: id, Spec: base, TokenProjections: []TokenProjection{}, SecretRefs: []SecretRef{}, Tokens: []Token{}}
 
 	sa := &w.ServiceAccount
 	if p := base.Child("serviceAccountName"); has(p) {

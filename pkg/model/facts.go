@@ -137,13 +137,6 @@ type InvalidField struct {
 	Detail  string      `json:"detail"`
 }
 
-// Subject is a binding subject that names a ServiceAccount or a group.
-type Subject struct {
-	Kind      string // ServiceAccount, Group or User
-	Name      string
-	Namespace string // for ServiceAccounts, defaulted to the binding's namespace
-}
-
 // Role is a Role or ClusterRole.
 type Role struct {
 	Ident

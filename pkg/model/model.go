@@ -1,10 +1,6 @@
 package model
 
-import (
-	"strings"
-
-	rbacv1 "k8s.io/api/rbac/v1"
-)
+import "strings"
 
 // Options are the facts about the world outside the input.
 type Options struct {
@@ -13,6 +9,9 @@ type Options struct {
 	// KnownServiceAccounts are "namespace/name" ServiceAccounts defined
 	// outside the input.
 	KnownServiceAccounts []string
+	// KnownRoles are roles defined outside the input, as
+	// "ClusterRole/name" or "Role/namespace/name".
+	KnownRoles []string
 }
 
 // Model is the resolved facts of a whole run. Refs index Objects.
@@ -22,6 +21,10 @@ type Model struct {
 	ServiceAccounts []ServiceAccount
 	Secrets         []Secret
 	InvalidFields   []InvalidField
+	Roles           []Role
+	Bindings        []Binding
+
+	rbac *rbacIndex
 }
 
 type nsName struct{ namespace, name string }
@@ -40,8 +43,6 @@ func Build(objects []*Extracted, opts Options) *Model {
 			known[nsName{ns, name}] = true
 		}
 	}
-	bound := map[nsName]bool{}
-	boundGroups := map[string]bool{}
 	for i, x := range objects {
 		x.Ref = i
 		if x.serviceAccount != nil {
@@ -52,13 +53,13 @@ func Build(objects []*Extracted, opts Options) *Model {
 			x.secret.Ref = i
 			m.Secrets = append(m.Secrets, *x.secret)
 		}
-		for _, s := range x.subjects {
-			switch s.Kind {
-			case rbacv1.ServiceAccountKind:
-				bound[nsName{s.Namespace, s.Name}] = true
-			case rbacv1.GroupKind:
-				boundGroups[s.Name] = true
-			}
+		if x.role != nil {
+			x.role.Ref = i
+			m.Roles = append(m.Roles, *x.role)
+		}
+		if x.binding != nil {
+			x.binding.Ref = i
+			m.Bindings = append(m.Bindings, *x.binding)
 		}
 		for _, f := range x.invalid {
 			f.Ref = i
@@ -77,10 +78,11 @@ func Build(objects []*Extracted, opts Options) *Model {
 			secrets[nsName{s.Namespace, s.Name}] = s
 		}
 	}
-	isBound := func(ns, name string) bool {
-		return bound[nsName{ns, name}] || boundGroups["system:serviceaccounts"] ||
-			boundGroups["system:serviceaccounts:"+ns] || boundGroups["system:authenticated"]
+	knownRoles := map[string]bool{}
+	for _, r := range opts.KnownRoles {
+		knownRoles[r] = true
 	}
+	m.resolveRBAC(objects, accounts, known, knownRoles)
 
 	for i := range m.Secrets {
 		s := &m.Secrets[i]
@@ -88,7 +90,7 @@ func Build(objects []*Extracted, opts Options) *Model {
 			continue
 		}
 		key := nsName{s.Namespace, *s.ServiceAccountName}
-		acc := &SecretAccount{Known: known[key], Bound: isBound(key.namespace, key.name)}
+		acc := &SecretAccount{Known: known[key], Bound: m.rbac.bound(key.namespace, key.name)}
 		if sa := accounts[key]; sa != nil {
 			acc.InInput, acc.Ref = true, &sa.Ref
 		}
@@ -101,7 +103,8 @@ func Build(objects []*Extracted, opts Options) *Model {
 			resolveWorkload(&w, accounts, secrets, known)
 			m.Workloads = append(m.Workloads, w)
 		}
-		x.workloads, x.serviceAccount, x.secret, x.subjects, x.invalid = nil, nil, nil, nil, nil
+		x.workloads, x.serviceAccount, x.secret, x.invalid = nil, nil, nil, nil
+		x.role, x.roleLabels, x.aggregation, x.binding = nil, nil, nil, nil
 	}
 	return m
 }

@@ -1,0 +1,419 @@
+package model
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	rbacv1 "k8s.io/api/rbac/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
+)
+
+// Groups every ServiceAccount of the cluster, of one namespace, or every
+// authenticated identity belongs to; and the user name a ServiceAccount's
+// token authenticates as.
+const (
+	groupAllAccounts       = "system:serviceaccounts"
+	groupAccountsPrefix    = "system:serviceaccounts:"
+	groupAuthenticated     = "system:authenticated"
+	accountUserPrefix      = "system:serviceaccount:"
+	rbacGroup              = rbacv1.GroupName
+	kindRole, kindCluster  = "Role", "ClusterRole"
+	kindRoleBinding        = "RoleBinding"
+	kindClusterRoleBinding = "ClusterRoleBinding"
+)
+
+type roleKey struct{ kind, namespace, name string }
+
+// effectiveRole is a bound role with the rules it really grants: its own,
+// or for an aggregated ClusterRole those of the ClusterRoles it selects.
+type effectiveRole struct {
+	role     GrantRole
+	rules    []PolicyRule
+	ruleRefs []*int // the object holding each rule; nil for a built-in role
+}
+
+// grantSource is a binding subject through which an account is granted a
+// role.
+type grantSource struct {
+	binding, subject int // indexes into Model.Bindings and its Subjects
+	group            bool
+}
+
+// rbacIndex resolves bindings to roles and accounts to bindings.
+type rbacIndex struct {
+	effective []*effectiveRole
+	bindingTo []int // effective role of each binding, -1 when it grants nothing known
+	bySA      map[nsName][]grantSource
+	byGroup   map[string][]grantSource
+	best      map[nsName]bestGrant // per account, memoised
+	bestGroup map[string]bestGrant // per namespace, for the group subjects
+}
+
+// resolveRBAC resolves every binding's roleRef and subjects and indexes who
+// is granted what, in time linear in roles, bindings and subjects (plus
+// ClusterRoles times aggregating ClusterRoles).
+func (m *Model) resolveRBAC(objects []*Extracted, accounts map[nsName]*ServiceAccount, known map[nsName]bool, knownRoles map[string]bool) {
+	roles := map[roleKey]int{} // index into m.Roles
+	var aggregating []int
+	for i := range m.Roles {
+		r := &m.Roles[i]
+		k := roleKey{r.Kind, r.Namespace, r.Name}
+		if _, dup := roles[k]; !dup {
+			roles[k] = i
+		}
+		if r.Aggregated {
+			aggregating = append(aggregating, i)
+		}
+	}
+	// Aggregation: an aggregating ClusterRole grants the rules of every
+	// other ClusterRole whose labels one of its selectors matches, and
+	// those may aggregate in turn.
+	parts := map[int][]int{}
+	for _, i := range aggregating {
+		sels := selectors(objects[m.Roles[i].Ref].aggregation)
+		for j := range m.Roles {
+			if j == i || m.Roles[j].Kind != kindCluster {
+				continue
+			}
+			set := labels.Set(objects[m.Roles[j].Ref].roleLabels)
+			for _, sel := range sels {
+				if sel.Matches(set) {
+					parts[i] = append(parts[i], j)
+					break
+				}
+			}
+		}
+	}
+	ix := &rbacIndex{
+		bySA: map[nsName][]grantSource{}, byGroup: map[string][]grantSource{},
+		best: map[nsName]bestGrant{}, bestGroup: map[string]bestGrant{},
+	}
+	inputRole := map[int]int{} // m.Roles index -> effective role
+	builtin := map[string]int{}
+	effectiveOf := func(i int) int {
+		if e, ok := inputRole[i]; ok {
+			return e
+		}
+		r := &m.Roles[i]
+		ref := r.Ref
+		er := &effectiveRole{role: GrantRole{Ref: &ref, Kind: r.Kind, Namespace: r.Namespace, Name: r.Name}}
+		if r.Aggregated {
+			seen := map[int]bool{i: true}
+			var walk func(int)
+			walk = func(i int) {
+				for _, j := range parts[i] {
+					if seen[j] {
+						continue
+					}
+					seen[j] = true
+					if m.Roles[j].Aggregated {
+						walk(j)
+						continue
+					}
+					jref := m.Roles[j].Ref
+					for _, pr := range m.Roles[j].Rules {
+						er.rules = append(er.rules, pr)
+						er.ruleRefs = append(er.ruleRefs, &jref)
+					}
+				}
+			}
+			walk(i)
+		} else {
+			er.rules = r.Rules
+			er.ruleRefs = make([]*int, len(r.Rules))
+			for k := range er.ruleRefs {
+				er.ruleRefs[k] = &ref
+			}
+		}
+		inputRole[i] = len(ix.effective)
+		ix.effective = append(ix.effective, er)
+		return inputRole[i]
+	}
+	builtinOf := func(name string) int {
+		if e, ok := builtin[name]; ok {
+			return e
+		}
+		rules := builtinRoles[name]
+		er := &effectiveRole{role: GrantRole{Kind: kindCluster, Name: name, Builtin: true}, rules: rules, ruleRefs: make([]*int, len(rules))}
+		builtin[name] = len(ix.effective)
+		ix.effective = append(ix.effective, er)
+		return builtin[name]
+	}
+
+	ix.bindingTo = make([]int, len(m.Bindings))
+	for bi := range m.Bindings {
+		b := &m.Bindings[bi]
+		ix.bindingTo[bi] = -1
+		ref := &b.RoleRef
+		switch {
+		case ref.Name == "" || ref.APIGroup != rbacGroup ||
+			(ref.Kind != kindRole && ref.Kind != kindCluster) ||
+			(ref.Kind == kindRole && b.Kind == kindClusterRoleBinding):
+			ref.Resolution = RoleInvalid
+		default:
+			ns := ""
+			if ref.Kind == kindRole {
+				ns = b.Namespace
+			}
+			if i, ok := roles[roleKey{ref.Kind, ns, ref.Name}]; ok {
+				ref.Resolution, ref.Ref = RoleInInput, &m.Roles[i].Ref
+				ix.bindingTo[bi] = effectiveOf(i)
+			} else if isBuiltinRole(ref.Kind, ref.Name) {
+				ref.Resolution = RoleBuiltin
+				if _, modelled := builtinRoles[ref.Name]; modelled && ref.Kind == kindCluster {
+					ix.bindingTo[bi] = builtinOf(ref.Name)
+				}
+			} else if knownRoles[roleName(ref.Kind, ns, ref.Name)] {
+				ref.Resolution = RoleKnown
+			} else {
+				ref.Resolution = RoleUnresolved
+			}
+		}
+		valid := ref.Resolution != RoleInvalid
+		for si := range b.Subjects {
+			s := &b.Subjects[si]
+			src := grantSource{binding: bi, subject: si}
+			switch s.Kind {
+			case rbacv1.ServiceAccountKind:
+				if s.AccountNamespace == "" {
+					continue
+				}
+				key := nsName{s.AccountNamespace, s.Name}
+				s.Known = known[key]
+				if sa := accounts[key]; sa != nil {
+					s.InInput, s.Ref = true, &sa.Ref
+				}
+				if valid {
+					ix.bySA[key] = append(ix.bySA[key], src)
+				}
+			case rbacv1.UserKind:
+				// A ServiceAccount's token authenticates as this user name.
+				if ns, name, ok := strings.Cut(strings.TrimPrefix(s.Name, accountUserPrefix), ":"); ok && valid &&
+					strings.HasPrefix(s.Name, accountUserPrefix) && ns != "" && name != "" {
+					ix.bySA[nsName{ns, name}] = append(ix.bySA[nsName{ns, name}], src)
+				}
+			case rbacv1.GroupKind:
+				if valid {
+					src.group = true
+					ix.byGroup[s.Name] = append(ix.byGroup[s.Name], src)
+				}
+			}
+		}
+	}
+	m.rbac = ix
+}
+
+// roleName is how configuration names a role: "ClusterRole/name" or
+// "Role/namespace/name".
+func roleName(kind, namespace, name string) string {
+	if kind == kindRole {
+		return kind + "/" + namespace + "/" + name
+	}
+	return kind + "/" + name
+}
+
+// selectors turns an aggregationRule's label selectors into matchers; a
+// selector the API server would reject matches nothing.
+func selectors(in []metav1.LabelSelector) []labels.Selector {
+	var out []labels.Selector
+	for i := range in {
+		if sel, err := metav1.LabelSelectorAsSelector(&in[i]); err == nil {
+			out = append(out, sel)
+		}
+	}
+	return out
+}
+
+// groupsOf are the groups a ServiceAccount of namespace ns belongs to.
+func groupsOf(ns string) [3]string {
+	return [3]string{groupAccountsPrefix + ns, groupAllAccounts, groupAuthenticated}
+}
+
+// bound says whether any valid binding in the input reaches the account,
+// directly or through one of its groups.
+func (ix *rbacIndex) bound(ns, name string) bool {
+	if len(ix.bySA[nsName{ns, name}]) > 0 {
+		return true
+	}
+	for _, g := range groupsOf(ns) {
+		if len(ix.byGroup[g]) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// ClassifyRole is a bound role as the engine classifies it: its effective
+// rules, numbered by their position.
+type ClassifyRole struct {
+	Key   int          `json:"key"`
+	Rules []PolicyRule `json:"rules"`
+}
+
+// GrantRoles returns every role a binding in the input grants, for the
+// engine to classify before the rules run.
+func (m *Model) GrantRoles() []ClassifyRole {
+	if m.rbac == nil {
+		return nil
+	}
+	out := make([]ClassifyRole, 0, len(m.rbac.effective))
+	for k, er := range m.rbac.effective {
+		rules := make([]PolicyRule, len(er.rules))
+		for i, r := range er.rules {
+			r.Index = i
+			rules[i] = r
+		}
+		out = append(out, ClassifyRole{Key: k, Rules: rules})
+	}
+	return out
+}
+
+// Classification gives the severity rank of each rule of each role
+// GrantRoles returned, by key and rule position: 0 for a rule nothing
+// flags, higher for worse.
+type Classification func(key, rule int) int
+
+// bestGrant is the most dangerous grant of an account, and how many of its
+// grants are dangerous.
+type bestGrant struct {
+	rank   int
+	src    grantSource
+	rule   int // position in the effective role
+	count  int
+	direct bool
+}
+
+// better orders candidate grants: higher rank, then a direct subject before
+// a group, then input order.
+func (a bestGrant) better(b bestGrant) bool {
+	if a.rank != b.rank {
+		return a.rank > b.rank
+	}
+	if a.direct != b.direct {
+		return a.direct
+	}
+	if c := cmp.Compare(a.src.binding, b.src.binding); c != 0 {
+		return c < 0
+	}
+	if c := cmp.Compare(a.src.subject, b.src.subject); c != 0 {
+		return c < 0
+	}
+	return a.rule < b.rule
+}
+
+func (ix *rbacIndex) scan(sources []grantSource, direct bool, cls Classification, acc *bestGrant) {
+	for _, src := range sources {
+		e := ix.bindingTo[src.binding]
+		if e < 0 {
+			continue
+		}
+		for r := range ix.effective[e].rules {
+			rank := cls(e, r)
+			if rank <= 0 {
+				continue
+			}
+			acc.count++
+			if c := (bestGrant{rank: rank, src: src, rule: r, direct: direct}); acc.rank == 0 || c.better(*acc) {
+				c.count = acc.count
+				*acc = c
+			}
+		}
+	}
+}
+
+// accountGrant finds the most dangerous grant of a ServiceAccount.
+func (ix *rbacIndex) accountGrant(ns, name string, cls Classification) bestGrant {
+	key := nsName{ns, name}
+	if g, ok := ix.best[key]; ok {
+		return g
+	}
+	var g bestGrant
+	ix.scan(ix.bySA[key], true, cls, &g)
+	grp, ok := ix.bestGroup[ns]
+	if !ok {
+		for _, name := range groupsOf(ns) {
+			ix.scan(ix.byGroup[name], false, cls, &grp)
+		}
+		ix.bestGroup[ns] = grp
+	}
+	count := g.count + grp.count
+	if grp.rank > 0 && (g.rank == 0 || grp.better(g)) {
+		g = grp
+	}
+	g.count = count
+	ix.best[key] = g
+	return g
+}
+
+// grant spells out a grant for the rules.
+func (m *Model) grant(g bestGrant) *Grant {
+	ix := m.rbac
+	b := &m.Bindings[g.src.binding]
+	s := &b.Subjects[g.src.subject]
+	er := ix.effective[ix.bindingTo[g.src.binding]]
+	subject := s.Kind + " " + s.Name
+	if s.Kind == rbacv1.ServiceAccountKind {
+		subject = fmt.Sprintf("%s %s/%s", s.Kind, s.AccountNamespace, s.Name)
+	}
+	out := &Grant{
+		Binding: b.Ident, Subject: subject, SubjectPath: s.NamePath,
+		RoleRefPath: b.RoleRef.NamePath, Role: er.role, RuleRef: er.ruleRefs[g.rule],
+		Rule: er.rules[g.rule], RoleRules: er.rules,
+	}
+	if b.Kind == kindRoleBinding {
+		out.Namespace = b.Namespace
+	}
+	return out
+}
+
+// API server audiences: a projected token without audience, or with one
+// of these, is accepted by the API server (its default --api-audiences is
+// the issuer, which these are in practice).
+var apiServerAudiences = []string{"", "https://kubernetes.default.svc", "https://kubernetes.default.svc.cluster.local", "kubernetes.default.svc"}
+
+// ResolveTokens fills every workload's Tokens: the API tokens it carries,
+// each with the most dangerous grant of its account by cls.
+func (m *Model) ResolveTokens(cls Classification) {
+	secretAccount := map[int]*Secret{}
+	for i := range m.Secrets {
+		secretAccount[m.Secrets[i].Ref] = &m.Secrets[i]
+	}
+	for i := range m.Workloads {
+		w := &m.Workloads[i]
+		w.Tokens = []Token{}
+		seen := map[nsName]bool{}
+		add := func(via string, path []any, ns, name string) {
+			key := nsName{ns, name}
+			if seen[key] {
+				return
+			}
+			seen[key] = true
+			t := Token{Via: via, Path: path, AccountNamespace: ns, AccountName: name}
+			if m.rbac != nil {
+				if g := m.rbac.accountGrant(ns, name, cls); g.rank > 0 {
+					t.Grant, t.DangerousGrants = m.grant(g), g.count
+				}
+			}
+			w.Tokens = append(w.Tokens, t)
+		}
+		if w.Automount.Mounted {
+			add(TokenAutomount, w.ServiceAccount.Path, w.Namespace, w.ServiceAccount.Name)
+		}
+		for _, p := range w.TokenProjections {
+			if p.Audience == nil || slices.Contains(apiServerAudiences, *p.Audience) {
+				add(TokenProjected, p.Path, w.Namespace, w.ServiceAccount.Name)
+			}
+		}
+		for _, r := range w.SecretRefs {
+			if r.Secret == nil || r.Secret.Type != TokenSecretType {
+				continue
+			}
+			if s := secretAccount[r.Secret.Ref]; s != nil && s.ServiceAccountName != nil && *s.ServiceAccountName != "" {
+				add(TokenSecret, r.Path, s.Namespace, *s.ServiceAccountName)
+			}
+		}
+	}
+}

@@ -1,0 +1,424 @@
+package model_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/salint/salint/pkg/model"
+)
+
+// classifyBy is a stand-in for the Rego library: a rule is dangerous, with
+// the given rank, when it names one of these resources.
+func classifyBy(m *model.Model, ranks map[string]int) model.Classification {
+	roles := m.GrantRoles()
+	return func(key, rule int) int {
+		best := 0
+		for _, res := range roles[key].Rules[rule].Resources {
+			best = max(best, ranks[res])
+		}
+		return best
+	}
+}
+
+func resolve(t *testing.T, y string, opts model.Options, ranks map[string]int) *model.Model {
+	t.Helper()
+	m := build(t, y, opts)
+	m.ResolveTokens(classifyBy(m, ranks))
+	return m
+}
+
+func binding(m *model.Model, name string) *model.Binding {
+	for i := range m.Bindings {
+		if m.Bindings[i].Name == name {
+			return &m.Bindings[i]
+		}
+	}
+	return nil
+}
+
+func workload(m *model.Model, name string) *model.Workload {
+	for i := range m.Workloads {
+		if m.Workloads[i].Name == name {
+			return &m.Workloads[i]
+		}
+	}
+	return nil
+}
+
+const rbacDocs = `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: pods, namespace: a}
+rules:
+- {apiGroups: [""], resources: [configmaps], verbs: [get]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: pods, namespace: b}
+rules:
+- {apiGroups: [""], resources: [pods], verbs: [create]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: web, namespace: a}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: pods}
+subjects:
+- {kind: ServiceAccount, name: web}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web-a, namespace: a}
+spec:
+  template:
+    spec:
+      serviceAccountName: web
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web-b, namespace: b}
+spec:
+  template:
+    spec:
+      serviceAccountName: web
+`
+
+func TestRoleBindingResolvesRoleInItsOwnNamespace(t *testing.T) {
+	m := resolve(t, rbacDocs, model.Options{}, map[string]int{"pods": 4})
+	b := binding(m, "web")
+	if b.RoleRef.Resolution != model.RoleInInput || b.RoleRef.Ref == nil || m.Objects[*b.RoleRef.Ref].Namespace != "a" {
+		t.Fatalf("roleRef %+v resolves to the wrong Role", b.RoleRef)
+	}
+	if s := b.Subjects[0]; s.AccountNamespace != "a" || s.Namespace != "" || s.InInput {
+		t.Errorf("subject %+v: a ServiceAccount without namespace is the binding's", s)
+	}
+	// Role b/pods grants create pods, but the binding is in a and binds a/web.
+	for _, name := range []string{"web-a", "web-b"} {
+		if tok := workload(m, name).Tokens; len(tok) != 1 || tok[0].Grant != nil {
+			t.Errorf("%s tokens %+v: the permissions of namespace b's Role leaked", name, tok)
+		}
+	}
+}
+
+func TestRoleBindingPermissionsStayInTheirNamespace(t *testing.T) {
+	y := strings.Replace(rbacDocs, "name: web, namespace: a}\nroleRef", "name: web, namespace: b}\nroleRef", 1)
+	m := resolve(t, y, model.Options{}, map[string]int{"pods": 4})
+	if g := workload(m, "web-b").Tokens[0].Grant; g == nil || g.Namespace != "b" || g.Role.Namespace != "b" || g.Rule.Resources[0] != "pods" {
+		t.Fatalf("b/web holds %+v, want create pods in b", g)
+	}
+	if g := workload(m, "web-a").Tokens[0].Grant; g != nil {
+		t.Errorf("a/web holds %+v through a binding of namespace b to b/web", g)
+	}
+}
+
+func TestGroupSubjectReachesDefaultAccount(t *testing.T) {
+	y := `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: secret-reader}
+rules:
+- {apiGroups: [""], resources: [secrets], verbs: [get]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: ci-read, namespace: ci}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: secret-reader}
+subjects:
+- {kind: Group, apiGroup: rbac.authorization.k8s.io, name: "system:serviceaccounts:ci"}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: job, namespace: ci}
+spec: {containers: []}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: job, namespace: prod}
+spec: {containers: []}
+`
+	m := resolve(t, y, model.Options{}, map[string]int{"secrets": 3})
+	var ci, prod *model.Workload
+	for i := range m.Workloads {
+		if m.Workloads[i].Namespace == "ci" {
+			ci = &m.Workloads[i]
+		} else {
+			prod = &m.Workloads[i]
+		}
+	}
+	g := ci.Tokens[0].Grant
+	if g == nil || g.Subject != "Group system:serviceaccounts:ci" || g.SubjectPath.String() != "subjects[0].name" ||
+		g.RoleRefPath.String() != "roleRef.name" || g.Role.Name != "secret-reader" || g.Namespace != "ci" {
+		t.Fatalf("ci/default holds %+v", g)
+	}
+	if prod.Tokens[0].Grant != nil {
+		t.Errorf("prod/default holds %+v through a group of namespace ci", prod.Tokens[0].Grant)
+	}
+}
+
+func TestAggregatedClusterRoleResolvesItsParts(t *testing.T) {
+	y := `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: monitoring}
+aggregationRule:
+  clusterRoleSelectors:
+  - matchLabels: {rbac.example.com/aggregate-to-monitoring: "true"}
+  - matchExpressions:
+    - {key: tier, operator: In, values: [ops]}
+rules: []
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: read-pods
+  labels: {rbac.example.com/aggregate-to-monitoring: "true"}
+rules:
+- {apiGroups: [""], resources: [pods], verbs: [get]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: exec
+  labels: {tier: ops}
+rules:
+- {apiGroups: [""], resources: [configmaps], verbs: [get]}
+- {apiGroups: [""], resources: [pods/exec], verbs: [create]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: unrelated
+  labels: {tier: dev}
+rules:
+- {apiGroups: [""], resources: [secrets], verbs: [get]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: mon}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: monitoring}
+subjects:
+- {kind: ServiceAccount, name: prom, namespace: mon}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: prom, namespace: mon}
+spec: {serviceAccountName: prom}
+`
+	m := resolve(t, y, model.Options{}, map[string]int{"pods/exec": 4, "secrets": 5, "pods": 1})
+	tok := workload(m, "prom").Tokens[0]
+	g := tok.Grant
+	if g == nil || g.Role.Name != "monitoring" || g.Rule.Resources[0] != "pods/exec" || g.Rule.Path.String() != "rules[1]" {
+		t.Fatalf("grant %+v, want rule 2 of exec through monitoring", g)
+	}
+	if g.RuleRef == nil || m.Objects[*g.RuleRef].Name != "exec" {
+		t.Errorf("the granting rule is not located in ClusterRole exec: %v", g.RuleRef)
+	}
+	if tok.DangerousGrants != 2 || len(g.RoleRules) != 3 {
+		t.Errorf("%d dangerous grants of %d rules, want 2 of 3 (secrets of the unrelated role excluded)", tok.DangerousGrants, len(g.RoleRules))
+	}
+}
+
+func TestRoleRefResolution(t *testing.T) {
+	y := `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: admin}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+subjects: [{kind: ServiceAccount, name: ops, namespace: ops}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: system, namespace: kube-system}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: "system:controller:bootstrap-signer"}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: vendor}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: vendor-admin}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: reader, namespace: apps}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: missing, namespace: apps}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: nothere}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: to-role}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader}
+subjects: [{kind: ServiceAccount, name: ops}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: empty, namespace: apps}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: ""}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: group, namespace: apps}
+roleRef: {apiGroup: rbac.example.com, kind: ClusterRole, name: view}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: admin-role, namespace: apps}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: admin}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: ops, namespace: ops}
+spec: {serviceAccountName: ops}
+`
+	m := resolve(t, y, model.Options{KnownRoles: []string{"ClusterRole/vendor-admin", "Role/apps/reader"}}, map[string]int{"*": 5})
+	want := map[string]string{
+		"admin": model.RoleBuiltin, "system": model.RoleBuiltin, "vendor": model.RoleKnown,
+		"reader": model.RoleKnown, "missing": model.RoleUnresolved, "to-role": model.RoleInvalid,
+		"empty": model.RoleInvalid, "group": model.RoleInvalid,
+		"admin-role": model.RoleUnresolved, // admin is a ClusterRole, not a Role
+	}
+	for name, res := range want {
+		if got := binding(m, name).RoleRef.Resolution; got != res {
+			t.Errorf("binding %s resolves %q, want %q", name, got, res)
+		}
+	}
+	if s := binding(m, "to-role").Subjects[0]; s.AccountNamespace != "" {
+		t.Errorf("a ClusterRoleBinding subject without namespace has namespace %q", s.AccountNamespace)
+	}
+	g := workload(m, "ops").Tokens[0].Grant
+	if g == nil || !g.Role.Builtin || g.Role.Name != "cluster-admin" || g.RuleRef != nil || g.Rule.Path != nil {
+		t.Fatalf("ops/ops holds %+v, want the built-in cluster-admin", g)
+	}
+}
+
+func TestMostDangerousGrantIsChosen(t *testing.T) {
+	y := `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: low}
+rules:
+- {apiGroups: [""], resources: [events], verbs: [delete]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: high}
+rules:
+- {apiGroups: [""], resources: [configmaps], verbs: [get]}
+- {apiGroups: [""], resources: [secrets], verbs: [get]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: everyone}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: high}
+subjects: [{kind: Group, name: "system:authenticated"}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: direct-low, namespace: prod}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: low}
+subjects: [{kind: ServiceAccount, name: web}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: direct-high, namespace: prod}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: high}
+subjects: [{kind: User, name: "system:serviceaccount:prod:web"}]
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: web, namespace: prod}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: prod}
+spec: {serviceAccountName: web}
+`
+	m := resolve(t, y, model.Options{}, map[string]int{"events": 2, "secrets": 4})
+	tok := workload(m, "web").Tokens[0]
+	if tok.Via != model.TokenAutomount || tok.Path.String() != "spec.serviceAccountName" {
+		t.Errorf("token %+v, want the automounted one at the ServiceAccount reference", tok)
+	}
+	// secrets through the user name beats secrets through a group at the
+	// same rank, and both beat events.
+	if g := tok.Grant; g == nil || g.Binding.Name != "direct-high" || g.Subject != "User system:serviceaccount:prod:web" || g.Rule.Index != 1 {
+		t.Fatalf("grant %+v, want rule 2 of high through direct-high", g)
+	}
+	if tok.DangerousGrants != 3 {
+		t.Errorf("%d dangerous grants, want 3", tok.DangerousGrants)
+	}
+}
+
+func TestTokensAPodCarries(t *testing.T) {
+	y := `
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: web, namespace: prod}
+automountServiceAccountToken: false
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: deployer-token
+  namespace: prod
+  annotations: {kubernetes.io/service-account.name: deployer}
+type: kubernetes.io/service-account-token
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: prod}
+spec:
+  serviceAccountName: web
+  containers: [{name: app, image: app}]
+  volumes:
+  - name: vault
+    projected:
+      sources:
+      - serviceAccountToken: {audience: vault, path: t}
+  - name: api
+    projected:
+      sources:
+      - serviceAccountToken: {path: t}
+  - name: legacy
+    secret: {secretName: deployer-token}
+`
+	m := resolve(t, y, model.Options{}, nil)
+	var got []string
+	for _, tok := range workload(m, "web").Tokens {
+		got = append(got, tok.Via+" "+tok.AccountNamespace+"/"+tok.AccountName+" "+tok.Path.String())
+	}
+	want := []string{
+		"projected prod/web spec.volumes[1].projected.sources[0].serviceAccountToken",
+		"secret prod/deployer spec.volumes[2].secret.secretName",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("tokens\n%q\nwant\n%q", got, want)
+	}
+}
+
+func TestSecretAccountBoundOnlyByValidBindings(t *testing.T) {
+	y := `
+apiVersion: v1
+kind: Secret
+metadata:
+  name: t
+  namespace: ci
+  annotations: {kubernetes.io/service-account.name: builder}
+type: kubernetes.io/service-account-token
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: broken}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: x}
+subjects: [{kind: ServiceAccount, name: builder, namespace: ci}]
+`
+	m := build(t, y, model.Options{})
+	if m.Secrets[0].ServiceAccount.Bound {
+		t.Error("a binding the API server rejects binds nothing")
+	}
+	m = build(t, strings.Replace(y, "kind: Role, name: x", "kind: ClusterRole, name: x", 1), model.Options{})
+	if !m.Secrets[0].ServiceAccount.Bound {
+		t.Error("a valid ClusterRoleBinding naming ci/builder does not bind it")
+	}
+}

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -10,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/salint/salint/rules"
 )
 
 func TestExitCodes(t *testing.T) {
@@ -239,6 +242,31 @@ func TestSubcommands(t *testing.T) {
 	out, _, code = runSalint(t, "", "--help")
 	if code != ExitOK || !strings.Contains(out, "Examples:") || !strings.Contains(out, "--fail-on") {
 		t.Errorf("salint --help: exit %d\n%s", code, out)
+	}
+}
+
+// TestExplainShowsExamples: `salint explain` prints the rule's flagged and
+// passing examples as YAML blocks, and no generated-file marker.
+func TestExplainShowsExamples(t *testing.T) {
+	out, _, code := runSalint(t, "", "explain", "SA010")
+	if code != ExitOK {
+		t.Fatalf("salint explain SA010: exit %d", code)
+	}
+	for _, ex := range []struct{ heading, file string }{
+		{"### Flagged", "automount_token/examples/bad.yaml"},
+		{"### Passes", "automount_token/examples/good.yaml"},
+	} {
+		src, err := fs.ReadFile(rules.FS, ex.file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		block := ex.heading + "\n\n```yaml\n" + string(src) + "```\n"
+		if !strings.Contains(out, block) {
+			t.Errorf("salint explain SA010 lacks %s as\n%s\ngot:\n%s", ex.file, block, out)
+		}
+	}
+	if strings.Contains(out, "<!--") {
+		t.Errorf("salint explain SA010 prints the generated-file marker:\n%s", out)
 	}
 }
 

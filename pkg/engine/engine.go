@@ -101,6 +101,9 @@ func New(ctx context.Context, fsys fs.FS) (*Engine, error) {
 		if err != nil {
 			return nil, err
 		}
+		if r.Examples, err = readExamples(fsys, m.Package.Location.File); err != nil {
+			return nil, err
+		}
 		if other, dup := ids[r.ID]; dup {
 			return nil, fmt.Errorf("%s: rule ID %s is already used by %s", m.Package.Location.File, r.ID, other)
 		}

@@ -73,6 +73,16 @@ type Rule struct {
 	Package string `json:"-"`
 	// Doc is the rule's generated markdown documentation.
 	Doc string `json:"-"`
+	// Examples show the rule at work; empty when the rule ships none.
+	Examples Examples `json:"-"`
+}
+
+// Examples are a rule's two sample manifest streams, read from the
+// examples/bad.yaml and examples/good.yaml files next to the rule. Each
+// starts with a one-line YAML comment saying what is wrong or what was fixed.
+type Examples struct {
+	Bad  string // triggers the rule
+	Good string // the fixed version, which does not
 }
 
 // DocURL is where the rule's documentation is published.

@@ -224,6 +224,8 @@ type Token struct {
 	Path             loader.Path `json:"path"`
 	AccountNamespace string      `json:"accountNamespace"`
 	AccountName      string      `json:"accountName"`
+	// Secret names the legacy token Secret (via "secret"), else "".
+	Secret string `json:"secret"`
 	// Grant is the most dangerous grant of the account (nil when none is
 	// dangerous); DangerousGrants counts every dangerous grant, this one
 	// included.
@@ -239,9 +241,12 @@ type Grant struct {
 	SubjectPath loader.Path `json:"subjectPath"`
 	RoleRefPath loader.Path `json:"roleRefPath"`
 	// Role is the bound role; Ref is nil for a built-in role.
-	Role    GrantRole  `json:"role"`
-	RuleRef *int       `json:"ruleRef"` // the object that holds Rule (an aggregated ClusterRole's part), nil for a built-in role
-	Rule    PolicyRule `json:"rule"`
+	Role    GrantRole `json:"role"`
+	RuleRef *int      `json:"ruleRef"` // the object that holds Rule (an aggregated ClusterRole's part), nil for a built-in role
+	// AggregatedFrom names the ClusterRole an aggregated role took Rule
+	// from ("" when the role holds it itself).
+	AggregatedFrom string     `json:"aggregatedFrom"`
+	Rule           PolicyRule `json:"rule"`
 	// RoleRules are all the rules of the role (after aggregation), for
 	// checks that need two rules together.
 	RoleRules []PolicyRule `json:"roleRules"`

@@ -149,7 +149,8 @@ func (m *Model) resolveRBAC(objects []*Extracted, accounts map[nsName]*ServiceAc
 		ix.bindingTo[bi] = -1
 		ref := &b.RoleRef
 		switch {
-		case ref.Name == "" || ref.APIGroup != rbacGroup ||
+		// The API server defaults an empty apiGroup to the RBAC group.
+		case ref.Name == "" || (ref.APIGroup != rbacGroup && ref.APIGroup != "") ||
 			(ref.Kind != kindRole && ref.Kind != kindCluster) ||
 			(ref.Kind == kindRole && b.Kind == kindClusterRoleBinding):
 			ref.Resolution = RoleInvalid
@@ -366,6 +367,9 @@ func (m *Model) grant(g bestGrant) *Grant {
 	if b.Kind == kindRoleBinding {
 		out.Namespace = b.Namespace
 	}
+	if r := out.RuleRef; r != nil && er.role.Ref != nil && *r != *er.role.Ref {
+		out.AggregatedFrom = m.Objects[*r].Name
+	}
 	return out
 }
 
@@ -385,13 +389,13 @@ func (m *Model) ResolveTokens(cls Classification) {
 		w := &m.Workloads[i]
 		w.Tokens = []Token{}
 		seen := map[nsName]bool{}
-		add := func(via string, path []any, ns, name string) {
+		add := func(via string, path []any, ns, name, secret string) {
 			key := nsName{ns, name}
 			if seen[key] {
 				return
 			}
 			seen[key] = true
-			t := Token{Via: via, Path: path, AccountNamespace: ns, AccountName: name}
+			t := Token{Via: via, Path: path, AccountNamespace: ns, AccountName: name, Secret: secret}
 			if m.rbac != nil {
 				if g := m.rbac.accountGrant(ns, name, cls); g.rank > 0 {
 					t.Grant, t.DangerousGrants = m.grant(g), g.count
@@ -400,11 +404,11 @@ func (m *Model) ResolveTokens(cls Classification) {
 			w.Tokens = append(w.Tokens, t)
 		}
 		if w.Automount.Mounted {
-			add(TokenAutomount, w.ServiceAccount.Path, w.Namespace, w.ServiceAccount.Name)
+			add(TokenAutomount, w.ServiceAccount.Path, w.Namespace, w.ServiceAccount.Name, "")
 		}
 		for _, p := range w.TokenProjections {
 			if p.Audience == nil || slices.Contains(apiServerAudiences, *p.Audience) {
-				add(TokenProjected, p.Path, w.Namespace, w.ServiceAccount.Name)
+				add(TokenProjected, p.Path, w.Namespace, w.ServiceAccount.Name, "")
 			}
 		}
 		for _, r := range w.SecretRefs {
@@ -412,7 +416,7 @@ func (m *Model) ResolveTokens(cls Classification) {
 				continue
 			}
 			if s := secretAccount[r.Secret.Ref]; s != nil && s.ServiceAccountName != nil && *s.ServiceAccountName != "" {
-				add(TokenSecret, r.Path, s.Namespace, *s.ServiceAccountName)
+				add(TokenSecret, r.Path, s.Namespace, *s.ServiceAccountName, r.Name)
 			}
 		}
 	}

@@ -210,7 +210,7 @@ spec: {serviceAccountName: prom}
 	if g == nil || g.Role.Name != "monitoring" || g.Rule.Resources[0] != "pods/exec" || g.Rule.Path.String() != "rules[1]" {
 		t.Fatalf("grant %+v, want rule 2 of exec through monitoring", g)
 	}
-	if g.RuleRef == nil || m.Objects[*g.RuleRef].Name != "exec" {
+	if g.RuleRef == nil || m.Objects[*g.RuleRef].Name != "exec" || g.AggregatedFrom != "exec" {
 		t.Errorf("the granting rule is not located in ClusterRole exec: %v", g.RuleRef)
 	}
 	if tok.DangerousGrants != 2 || len(g.RoleRules) != 3 {
@@ -420,5 +420,18 @@ subjects: [{kind: ServiceAccount, name: builder, namespace: ci}]
 	m = build(t, strings.Replace(y, "kind: Role, name: x", "kind: ClusterRole, name: x", 1), model.Options{})
 	if !m.Secrets[0].ServiceAccount.Bound {
 		t.Error("a valid ClusterRoleBinding naming ci/builder does not bind it")
+	}
+}
+
+func TestRoleRefWithoutAPIGroupIsDefaulted(t *testing.T) {
+	y := `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: b}
+roleRef: {kind: ClusterRole, name: cluster-admin}
+subjects: [{kind: ServiceAccount, name: ops, namespace: ops}]
+`
+	if got := build(t, y, model.Options{}).Bindings[0].RoleRef.Resolution; got != model.RoleBuiltin {
+		t.Errorf("roleRef without apiGroup resolves %q, want builtin (the API server defaults the group)", got)
 	}
 }

@@ -50,7 +50,7 @@ test_no_findings_for_clean_input if {
 
 test_routes_every_rule_package if {
 	routed := {name | some name; data.salint.rules[name].findings}
-	count(routed) == 15
+	count(routed) == 36
 	every name in routed {
 		not endswith(name, "_test")
 	}

@@ -1,0 +1,346 @@
+# Package salint.lib.rbac is the single definition of what a Role or
+# ClusterRole rule grants that matters to ServiceAccount security (SA041 to
+# SA053). It matches as the API server's RBAC authorizer does: an API group, a
+# resource and a verb must all match within the same rule; "*" matches every
+# group, resource or verb, and "*/<sub>" the subresource <sub> of every
+# resource, but "pods/*" is no wildcard. The rules SA040 to SA053, SA070 and
+# the engine's classification of granted roles (classified) all read dangers.
+package salint.lib.rbac
+
+import data.salint.lib.k8s
+
+# default_severity is each rule's catalogue severity, as in its METADATA.
+default_severity := {
+	"SA041": "critical",
+	"SA042": "high",
+	"SA043": "high",
+	"SA044": "high",
+	"SA045": "high",
+	"SA046": "high",
+	"SA047": "critical",
+	"SA048": "critical",
+	"SA049": "medium",
+	"SA050": "high",
+	"SA051": "high",
+	"SA052": "medium",
+	"SA053": "low",
+}
+
+# severity_rank orders severities: a higher rank is more severe.
+severity_rank := {"critical": 5, "high": 4, "medium": 3, "low": 2, "info": 1}
+
+# The verbs resourceNames cannot limit: a create or deletecollection request
+# names no object, so salint reads a rule listing names as granting them all.
+unlimitable_verbs := {"create", "deletecollection"}
+
+controller_writes := {"create", "update", "patch"}
+
+admission_writes := {"create", "update", "patch", "delete", "deletecollection"}
+
+# checks: a rule grants a check when one of its resources items matches one of
+# the check's resources, one of its apiGroups a group those resources live in,
+# and one of its verbs one of the check's verbs. "limited" is the severity when
+# resourceNames limit every verb granted. A resource ending in "/*" stands for
+# every subresource of its parent (userextras/<key>).
+checks := [
+	{"id": "SA042", "groups": {""}, "resources": {"secrets"}, "verbs": {"get", "list", "watch"}, "limited": "low"},
+	{"id": "SA043", "groups": {""}, "resources": {"secrets"}, "verbs": {"create", "update", "patch"}, "limited": "low"},
+	{"id": "SA044", "groups": {""}, "resources": {"pods"}, "verbs": {"create"}},
+	{"id": "SA044", "groups": {""}, "resources": {"replicationcontrollers"}, "verbs": controller_writes},
+	{"id": "SA044", "groups": {"apps", "extensions"}, "resources": {"deployments", "replicasets", "daemonsets"}, "verbs": controller_writes},
+	{"id": "SA044", "groups": {"apps"}, "resources": {"statefulsets"}, "verbs": controller_writes},
+	{"id": "SA044", "groups": {"batch"}, "resources": {"jobs", "cronjobs"}, "verbs": controller_writes},
+	{"id": "SA045", "groups": {""}, "resources": {"pods/exec", "pods/attach", "pods/portforward"}, "verbs": {"create", "get"}},
+	{"id": "SA045", "groups": {""}, "resources": {"pods/ephemeralcontainers"}, "verbs": {"update", "patch"}},
+	{"id": "SA046", "groups": {""}, "resources": {"nodes/proxy"}, "verbs": {"get", "create"}},
+	{"id": "SA047", "groups": {"rbac.authorization.k8s.io"}, "resources": {"roles", "clusterroles"}, "verbs": {"escalate", "bind"}},
+	{"id": "SA047", "groups": {""}, "resources": {"users", "groups", "serviceaccounts"}, "verbs": {"impersonate"}},
+	{"id": "SA047", "groups": {"authentication.k8s.io"}, "resources": {"uids", "userextras/*"}, "verbs": {"impersonate"}},
+	{"id": "SA048", "groups": {""}, "resources": {"serviceaccounts/token"}, "verbs": {"create"}},
+	{"id": "SA049", "groups": {"rbac.authorization.k8s.io"}, "resources": {"rolebindings", "clusterrolebindings"}, "verbs": {"create", "update", "patch"}},
+	{
+		"id": "SA050",
+		"groups": {"admissionregistration.k8s.io"},
+		"resources": {
+			"mutatingwebhookconfigurations", "validatingwebhookconfigurations",
+			"mutatingadmissionpolicies", "mutatingadmissionpolicybindings",
+			"validatingadmissionpolicies", "validatingadmissionpolicybindings",
+		},
+		"verbs": admission_writes,
+	},
+	{"id": "SA051", "groups": {"certificates.k8s.io"}, "resources": {"certificatesigningrequests/approval"}, "verbs": {"update", "patch"}},
+	{"id": "SA052", "groups": {""}, "resources": {"services/status", "nodes/status", "pods/status"}, "verbs": {"update", "patch"}},
+	{"id": "SA053", "groups": {"", "events.k8s.io"}, "resources": {"events"}, "verbs": {"delete", "deletecollection"}},
+]
+
+# partners are the second grants some rule of the same role must hold for a
+# check to be dangerous: approving a request needs the signer as well.
+partners := {"SA051": {"groups": {"certificates.k8s.io"}, "resources": {"signers"}, "verbs": {"approve"}, "what": "approve signers"}}
+
+# dangers is the set of {"id", "severity", "field", "item", "what"} one rule
+# fact grants: "field" ("resources" or "nonResourceURLs") and "item" (an index
+# in it) locate the first matching item, "what" says the permission ("create
+# pods", "get, list on secrets", "* on *"). role_rules is every rule of the
+# same role, for grants that take two rules (SA051). A rule that grants
+# everything holds SA041 only.
+dangers(rule, role_rules) := {d |
+	some d in rule_dangers(rule)
+	partner_granted(d.id, role_rules)
+}
+
+# classified is what the engine reads before the rules run: the severity of
+# every dangerous rule of input.grantRoles ({"key", "rules"} objects).
+classified contains {"key": role.key, "index": r.index, "severity": d.severity} if {
+	some role in input.grantRoles
+	some r in role.rules
+	some d in rule_dangers(r)
+	partner_granted(d.id, role.rules)
+}
+
+# role_dangers is every danger of input.roles, computed once per evaluation and
+# shared by SA041 to SA053: {"role": <index in input.roles>, "rule": <index in
+# its rules>, "danger": d}.
+role_dangers := [{"role": i, "rule": k, "danger": d} |
+	some i, role in input.roles
+	some k, r in role.rules
+	some d in rule_dangers(r)
+	partner_granted(d.id, role.rules)
+]
+
+# role_dangers_of is role_dangers for one rule ID: {"role", "rule", "danger"}
+# with the role and rule facts themselves.
+role_dangers_of(id) := [{"role": role, "rule": r, "danger": x.danger} |
+	some x in role_dangers
+	x.danger.id == id
+	role := input.roles[x.role]
+	r := role.rules[x.rule]
+]
+
+# rule_dangers is dangers before partners are required: it judges one rule
+# alone. (OPA caches calls by their arguments, and comparing a whole role per
+# call would cost more than the judging; classified and role_dangers pass the
+# role only for the rare rules that are dangerous.)
+rule_dangers(rule) := {d} if {
+	d := cluster_admin(rule)
+} else := {danger(rule, id, id_hits) |
+	hs := hits(rule)
+	some id in {indexed_checks[h.check].id | some h in hs}
+	id_hits := {h | some h in hs; indexed_checks[h.check].id == id}
+}
+
+partner_granted(id, _) if not partners[id]
+
+partner_granted(id, role_rules) if count(partner_rules(id, role_rules)) > 0
+
+# partner_rules is the indexes of the rules of a role that hold the partner
+# grant of a check ID, in order (empty for IDs without partner).
+partner_rules(id, role_rules) := [other.index |
+	wanted := partners[id]
+	some other in role_rules
+	names_any(other.apiGroups, wanted.groups | {"*"})
+	names_any(other.verbs, wanted.verbs | {"*"})
+	grants_resource(other.resources, wanted.resources)
+]
+
+grants_resource(items, resources) if {
+	some item in items
+	some resource in resources
+	resource_matches(item, resource)
+}
+
+# cluster_admin is SA041's danger: every verb on every resource of every
+# group, located at the "*" resources item, or every verb on every
+# non-resource URL, located at the "*" nonResourceURLs item.
+cluster_admin(rule) := d if {
+	"*" in rule.verbs
+	"*" in rule.apiGroups
+	j := first_index(rule.resources, "*")
+	d := {"id": "SA041", "severity": default_severity.SA041, "field": "resources", "item": j, "what": "* on *"}
+} else := d if {
+	"*" in rule.verbs
+	j := first_index(rule.nonResourceURLs, "*")
+	d := {"id": "SA041", "severity": default_severity.SA041, "field": "nonResourceURLs", "item": j, "what": "* on non-resource URLs *"}
+}
+
+first_index(items, x) := [j | some j, item in items; item == x][0]
+
+# hits is every {"check", "resource", "item"} of a rule: a check it grants,
+# the resource it grants it on, and the index of the resources item that
+# matched. Items are looked up in an index, so a rule on resources no check
+# names costs one lookup per item.
+hits(rule) := {{"check": i, "resource": resource, "item": j} |
+	some j, item in rule.resources
+	some [i, resource] in targets(item)
+	check := indexed_checks[i]
+	names_any(rule.apiGroups, check.anyGroup)
+	names_any(rule.verbs, check.anyVerb)
+}
+
+# indexed_checks are the checks with the group and verb names that select
+# them, "*" included.
+indexed_checks := [object.union(check, {"anyGroup": (check.groups | {"*"}), "anyVerb": (check.verbs | {"*"})}) |
+	some check in checks
+]
+
+names_any(names, wanted) if {
+	some name in names
+	name in wanted
+}
+
+# targets is the [check index, resource] pairs a resources item may match.
+targets(item) := t if {
+	t := by_item[item]
+} else := family_targets(item) if {
+	contains(item, "/")
+} else := []
+
+# by_item indexes what each resource of the checks, "*" and each "*/<sub>"
+# match. Other items can only match a family: see family_targets.
+by_item := object.union(
+	{item: array.concat([t | some t in all_targets; resource_matches(item, t[1])], family_targets(item)) |
+		some [_, resource] in all_targets
+		some item in item_keys(resource)
+		not endswith(item, "/*")
+	},
+	{"*": all_targets},
+)
+
+all_targets := [[i, resource] | some i, check in checks; some resource in check.resources]
+
+# item_keys are the items that name a resource: itself and "*/<sub>".
+item_keys(resource) := {resource, concat("", ["*/", subresource(resource)])} if {
+	contains(resource, "/")
+} else := {resource}
+
+# family_targets matches "<parent>/<sub>" and "*/<sub>" against the resources
+# that stand for every subresource of a parent ("userextras/*").
+family_targets(item) := [[i, concat("/", [parent, sub])] |
+	[prefix, sub] := split(item, "/")
+	some [i, resource] in all_targets
+	endswith(resource, "/*")
+	parent := split(resource, "/")[0]
+	prefix in {parent, "*"}
+]
+
+subresource(resource) := split(resource, "/")[1]
+
+# resource_matches says whether a resources item matches a resource or
+# resource/subresource, as the authorizer does.
+resource_matches("*", _)
+
+resource_matches(item, resource) if item == resource
+
+resource_matches(item, resource) if {
+	startswith(item, "*/")
+	contains(resource, "/")
+	substring(item, 2, -1) == subresource(resource)
+}
+
+danger(rule, id, id_hits) := {
+	"id": id,
+	"severity": severity(rule, id, id_hits),
+	"field": "resources",
+	"item": min({h.item | some h in id_hits}),
+	"what": what(rule, id, id_hits),
+}
+
+# severity is the check's "limited" severity when resourceNames limit every
+# verb the rule grants of it, else the catalogue's.
+severity(rule, id, id_hits) := lowered if {
+	count(rule.resourceNames) > 0
+	every h in id_hits {
+		checks[h.check].limited
+		every verb in expanded_verbs(rule.verbs, checks[h.check].verbs) {
+			not verb in unlimitable_verbs
+		}
+	}
+	some h in id_hits
+	lowered := checks[h.check].limited
+} else := default_severity[id]
+
+# expanded_verbs is the verbs of wanted that the rule's verbs grant.
+expanded_verbs(verbs, wanted) := wanted if {
+	"*" in verbs
+} else := {verb | some verb in verbs; verb in wanted}
+
+# granted_verbs is the rule's own verbs, as written and in its order, that
+# grant the checks hit.
+granted_verbs(rule, id_hits) := [verb |
+	some k, verb in rule.verbs
+	verb in matched
+	not verb in array.slice(rule.verbs, 0, k)
+] if {
+	matched := {verb |
+		some h in id_hits
+		some verb in rule.verbs
+		verb in indexed_checks[h.check].anyVerb
+	}
+}
+
+what(rule, id, id_hits) := concat(" and ", [phrase(granted_verbs(rule, id_hits), resources), partners[id].what]) if {
+	resources := sort({h.resource | some h in id_hits})
+} else := phrase(granted_verbs(rule, id_hits), sort({h.resource | some h in id_hits}))
+
+# phrase is "create pods" for one verb, "get, list on secrets" for several.
+phrase(verbs, resources) := sprintf("%s %s", [verbs[0], concat(", ", resources)]) if {
+	count(verbs) == 1
+	verbs[0] != "*"
+} else := sprintf("%s on %s", [concat(", ", verbs), concat(", ", resources)])
+
+# wildcards is the set of [field, index] of every wildcard item of a rule:
+# "*" in apiGroups, resources or verbs, and "*/<sub>" in resources (SA040).
+wildcards(rule) := {[field, j] |
+	some field in ["apiGroups", "resources", "verbs"]
+	some j, item in rule[field]
+	startswith(item, "*")
+	is_wildcard(field, item)
+}
+
+is_wildcard(_, "*")
+
+is_wildcard("resources", item) if startswith(item, "*/")
+
+# highest is the most severe of a set of dangers (ties: the lowest id).
+highest(ds) := d if {
+	top := max({severity_rank[x.severity] | some x in ds})
+	d := [x | some x in sort_by_id(ds); severity_rank[x.severity] == top][0]
+}
+
+sort_by_id(ds) := [x | some id in sort({y.id | some y in ds}); some x in ds; x.id == id]
+
+# location is the path of the item a danger of rule points at.
+location(rule, d) := array.concat(rule.path, [d.field, d.item])
+
+# number names a rule as its author counts: "rule #2" for index 1.
+number(rule) := sprintf("rule #%d", [rule.index + 1])
+
+# grant names a rule's danger as SA070 chains it: "rule #2: create pods".
+grant(rule, d) := sprintf("%s: %s", [number(rule), d.what])
+
+# scope says where a role's grants apply.
+scope(role) := sprintf("in namespace %s", [role.namespace]) if {
+	role.kind == "Role"
+} else := "cluster-wide"
+
+# names_note says how resourceNames bear on a danger of SA042 or SA043, or is
+# empty.
+names_note(rule, d) := sprintf(", limited by resourceNames to %s", [k8s.quoted_list(rule.resourceNames)]) if {
+	d.severity != default_severity[d.id]
+} else := sprintf(" (resourceNames %s cannot limit create)", [k8s.quoted_list(rule.resourceNames)]) if {
+	count(rule.resourceNames) > 0
+	d.id in {"SA042", "SA043"}
+} else := ""
+
+# message is a finding's msg: "rule #2 grants get secrets in namespace prod:
+# <consequence>".
+message(role, rule, d, consequence) := sprintf(
+	"%s grants %s %s%s: %s",
+	[number(rule), d.what, scope(role), names_note(rule, d), consequence],
+)
+
+# finding is the finding of danger d of a rule of role, with a severity only
+# when resourceNames lowered it.
+finding(role, rule, d, msg) := f if {
+	d.severity == default_severity[d.id]
+	f := {"ref": role.ref, "path": location(rule, d), "msg": msg}
+} else := {"ref": role.ref, "path": location(rule, d), "msg": msg, "severity": d.severity}

@@ -222,3 +222,49 @@ func TestRegoIsFormatted(t *testing.T) {
 		}
 	}
 }
+
+// TestLibrarySeveritiesMatchMetadata keeps the RBAC library's table of
+// catalogue severities, which SA070 and the severity of lowered findings
+// read, equal to each rule's METADATA.
+func TestLibrarySeveritiesMatchMetadata(t *testing.T) {
+	modules := parseModules(t)
+	meta := map[string]string{}
+	for name, m := range modules {
+		for _, a := range m.Annotations {
+			if a.Scope == "package" && !strings.HasSuffix(name, "_test.rego") {
+				id, _ := a.Custom["id"].(string)
+				sev, _ := a.Custom["severity"].(string)
+				meta[id] = sev
+			}
+		}
+	}
+	var lib *ast.Module
+	for _, m := range modules {
+		if m.Package.Path.String() == "data.salint.lib.rbac" {
+			lib = m
+		}
+	}
+	if lib == nil {
+		t.Fatal("rules/lib/rbac.rego is missing")
+	}
+	var table ast.Object
+	for _, r := range lib.Rules {
+		if r.Head.Name.String() == "default_severity" {
+			table, _ = r.Head.Value.Value.(ast.Object)
+		}
+	}
+	if table == nil || table.Len() == 0 {
+		t.Fatal("salint.lib.rbac.default_severity is not a literal object")
+	}
+	for _, k := range table.Keys() {
+		id, sev := string(k.Value.(ast.String)), string(table.Get(k).Value.(ast.String))
+		if meta[id] != sev {
+			t.Errorf("lib/rbac.rego says %s is %s, its METADATA says %q", id, sev, meta[id])
+		}
+	}
+	for id := 41; id <= 53; id++ {
+		if k := fmt.Sprintf("SA%03d", id); table.Get(ast.StringTerm(k)) == nil {
+			t.Errorf("lib/rbac.rego default_severity lacks %s", k)
+		}
+	}
+}

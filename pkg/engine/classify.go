@@ -22,19 +22,23 @@ const ClassifyQuery = "data.salint.lib.rbac.classified"
 const classifyChunk = 512
 
 // Classify runs the RBAC library over the roles bindings grant and returns
-// the severity rank of every rule (0: nothing dangerous; higher: worse).
-// Each role's Key is its position in roles, as model.GrantRoles numbers them.
+// the most severe danger of every rule, with its rank (0: nothing
+// dangerous; higher: worse). Each role's Key is its position in roles, as
+// model.GrantRoles numbers them.
 func (e *Engine) Classify(ctx context.Context, roles []model.ClassifyRole, jobs int) (model.Classification, error) {
-	ranks := make([][]int, len(roles))
+	type result struct {
+		rank   int
+		danger *model.Danger
+	}
+	found := make([][]result, len(roles))
 	for i, r := range roles {
 		if r.Key != i {
 			return nil, fmt.Errorf("classifying roles: role %d has key %d", i, r.Key)
 		}
-		ranks[i] = make([]int, len(r.Rules))
+		found[i] = make([]result, len(r.Rules))
 	}
 	n := (len(roles) + classifyChunk - 1) / classifyChunk
 	errs := make([]error, n)
-	var mu sync.Mutex
 	parallelChunks(n, jobs, func(c int) {
 		part := roles[c*classifyChunk : min(len(roles), (c+1)*classifyChunk)]
 		input := ast.NewObject([2]*ast.Term{ast.StringTerm("grantRoles"), toTerm(reflect.ValueOf(part))})
@@ -52,20 +56,22 @@ func (e *Engine) Classify(ctx context.Context, roles []model.ClassifyRole, jobs 
 			errs[c] = fmt.Errorf("%s returned %v, not a set", ClassifyQuery, t)
 			return
 		}
+		// Each chunk writes only its own roles' entries.
 		errs[c] = set.Iter(func(it *ast.Term) error {
-			obj, ok := it.Value.(ast.Object)
-			if !ok {
-				return fmt.Errorf("%s returned %v, not an object", ClassifyQuery, it)
+			key, idx, d, err := decodeClassified(it)
+			if err != nil {
+				return err
 			}
-			key, ok1 := termInt(obj.Get(ast.StringTerm("key")))
-			idx, ok2 := termInt(obj.Get(ast.StringTerm("index")))
-			sev, err := finding.ParseSeverity(termString(obj.Get(ast.StringTerm("severity"))))
-			if !ok1 || !ok2 || err != nil || key < 0 || key >= len(ranks) || idx < 0 || idx >= len(ranks[key]) {
-				return fmt.Errorf("%s returned %v, not a rule of a role it was given", ClassifyQuery, obj)
+			if key < c*classifyChunk || key >= c*classifyChunk+len(part) || idx < 0 || idx >= len(found[key]) {
+				return fmt.Errorf("%s returned %v, not a rule of a role it was given", ClassifyQuery, it)
 			}
-			mu.Lock()
-			ranks[key][idx] = max(ranks[key][idx], int(sev)+1)
-			mu.Unlock()
+			sev, err := finding.ParseSeverity(d.Severity)
+			if err != nil {
+				return fmt.Errorf("%s returned %v: %w", ClassifyQuery, it, err)
+			}
+			if r := int(sev) + 1; r > found[key][idx].rank {
+				found[key][idx] = result{r, d}
+			}
 			return nil
 		})
 	})
@@ -74,7 +80,41 @@ func (e *Engine) Classify(ctx context.Context, roles []model.ClassifyRole, jobs 
 			return nil, err
 		}
 	}
-	return func(key, rule int) int { return ranks[key][rule] }, nil
+	return func(key, rule int) (int, *model.Danger) {
+		r := found[key][rule]
+		return r.rank, r.danger
+	}, nil
+}
+
+// decodeClassified reads one {"key", "index", "danger"} of the library.
+func decodeClassified(it *ast.Term) (key, idx int, d *model.Danger, err error) {
+	bad := func() (int, int, *model.Danger, error) {
+		return 0, 0, nil, fmt.Errorf("%s returned %v, not {key, index, danger}", ClassifyQuery, it)
+	}
+	obj, ok := it.Value.(ast.Object)
+	if !ok {
+		return bad()
+	}
+	key, ok1 := termInt(obj.Get(ast.StringTerm("key")))
+	idx, ok2 := termInt(obj.Get(ast.StringTerm("index")))
+	dt := obj.Get(ast.StringTerm("danger"))
+	if !ok1 || !ok2 || dt == nil {
+		return bad()
+	}
+	do, ok := dt.Value.(ast.Object)
+	if !ok {
+		return bad()
+	}
+	d = &model.Danger{
+		ID: termString(do.Get(ast.StringTerm("id"))), Severity: termString(do.Get(ast.StringTerm("severity"))),
+		Field: termString(do.Get(ast.StringTerm("field"))), What: termString(do.Get(ast.StringTerm("what"))),
+	}
+	item, ok := termInt(do.Get(ast.StringTerm("item")))
+	if !ok || d.ID == "" || d.Field == "" || d.What == "" {
+		return bad()
+	}
+	d.Item = item
+	return key, idx, d, nil
 }
 
 // parallelChunks calls fn(0..n-1) on up to jobs goroutines.

@@ -228,31 +228,51 @@ type Token struct {
 	Secret string `json:"secret"`
 	// Grant is the most dangerous grant of the account (nil when none is
 	// dangerous); DangerousGrants counts every dangerous grant, this one
-	// included.
-	Grant           *Grant `json:"grant"`
-	DangerousGrants int    `json:"dangerousGrants"`
+	// included. Chain spells the path from the pod to the granting rule,
+	// one link per object: "Deployment prod/web", "ServiceAccount
+	// prod/web", "RoleBinding prod/web-pods", "ClusterRole pod-creator",
+	// "rule #2" (nil without a grant).
+	Grant           *Grant   `json:"grant"`
+	DangerousGrants int      `json:"dangerousGrants"`
+	Chain           []string `json:"chain"`
 }
 
-// Grant is one rule of a role granted to a ServiceAccount through one
-// binding subject: the provenance of a permission.
+// Grant is a dangerous rule of a role granted to a ServiceAccount through
+// one binding subject: the provenance of a permission, and what the RBAC
+// library found dangerous in it.
 type Grant struct {
 	Binding     Ident       `json:"binding"`
-	Subject     string      `json:"subject"` // "ServiceAccount ns/name" or "Group system:serviceaccounts:ns"
+	BindingName string      `json:"bindingName"` // "RoleBinding ns/name" or "ClusterRoleBinding name"
+	Subject     string      `json:"subject"`     // "ServiceAccount ns/name", "Group system:serviceaccounts:ns" or "User system:serviceaccount:ns:name"
 	SubjectPath loader.Path `json:"subjectPath"`
 	RoleRefPath loader.Path `json:"roleRefPath"`
-	// Role is the bound role; Ref is nil for a built-in role.
-	Role    GrantRole `json:"role"`
-	RuleRef *int      `json:"ruleRef"` // the object that holds Rule (an aggregated ClusterRole's part), nil for a built-in role
-	// AggregatedFrom names the ClusterRole an aggregated role took Rule
-	// from ("" when the role holds it itself).
-	AggregatedFrom string     `json:"aggregatedFrom"`
-	Rule           PolicyRule `json:"rule"`
-	// RoleRules are all the rules of the role (after aggregation), for
-	// checks that need two rules together.
-	RoleRules []PolicyRule `json:"roleRules"`
+	// Role is the bound role; RoleName names it as the chain does
+	// ("ClusterRole edit (built in)").
+	Role     GrantRole `json:"role"`
+	RoleName string    `json:"roleName"`
+	// The rule: its position in the role that holds it (RuleHolder, the
+	// object RuleRef: the bound role, or the ClusterRole an aggregated role
+	// took it from; nil for a built-in role, which has no manifest) and the
+	// path of the item that makes it dangerous.
+	RuleIndex  int         `json:"ruleIndex"`
+	RuleHolder string      `json:"ruleHolder"`
+	RuleRef    *int        `json:"ruleRef"`
+	RulePath   loader.Path `json:"rulePath"`
+	Danger     Danger      `json:"danger"`
 	// Namespace is where the grant applies: the RoleBinding's namespace, or
 	// "" for a ClusterRoleBinding (every namespace).
 	Namespace string `json:"namespace"`
+}
+
+// Danger is what salint.lib.rbac found dangerous in a rule: the rule ID
+// whose check it meets, its severity, the item that matched and the
+// permission in words ("create pods").
+type Danger struct {
+	ID       string `json:"id"`
+	Severity string `json:"severity"`
+	Field    string `json:"field"`
+	Item     int    `json:"item"`
+	What     string `json:"what"`
 }
 
 // GrantRole names the role of a grant.

@@ -50,6 +50,7 @@ type rbacIndex struct {
 	byGroup   map[string][]grantSource
 	best      map[nsName]bestGrant // per account, memoised
 	bestGroup map[string]bestGrant // per namespace, for the group subjects
+	grants    map[[3]int]*Grant    // by binding, subject and rule
 }
 
 // resolveRBAC resolves every binding's roleRef and subjects and indexes who
@@ -90,6 +91,7 @@ func (m *Model) resolveRBAC(objects []*Extracted, accounts map[nsName]*ServiceAc
 	ix := &rbacIndex{
 		bySA: map[nsName][]grantSource{}, byGroup: map[string][]grantSource{},
 		best: map[nsName]bestGrant{}, bestGroup: map[string]bestGrant{},
+		grants: map[[3]int]*Grant{},
 	}
 	inputRole := map[int]int{} // m.Roles index -> effective role
 	builtin := map[string]int{}
@@ -272,15 +274,16 @@ func (m *Model) GrantRoles() []ClassifyRole {
 	return out
 }
 
-// Classification gives the severity rank of each rule of each role
-// GrantRoles returned, by key and rule position: 0 for a rule nothing
-// flags, higher for worse.
-type Classification func(key, rule int) int
+// Classification gives the most severe danger of each rule of each role
+// GrantRoles returned, by key and rule position, with its rank: 0 (and nil)
+// for a rule nothing flags, higher for worse.
+type Classification func(key, rule int) (rank int, danger *Danger)
 
 // bestGrant is the most dangerous grant of an account, and how many of its
 // grants are dangerous.
 type bestGrant struct {
 	rank   int
+	danger *Danger
 	src    grantSource
 	rule   int // position in the effective role
 	count  int
@@ -312,12 +315,12 @@ func (ix *rbacIndex) scan(sources []grantSource, direct bool, cls Classification
 			continue
 		}
 		for r := range ix.effective[e].rules {
-			rank := cls(e, r)
-			if rank <= 0 {
+			rank, danger := cls(e, r)
+			if rank <= 0 || danger == nil {
 				continue
 			}
 			acc.count++
-			if c := (bestGrant{rank: rank, src: src, rule: r, direct: direct}); acc.rank == 0 || c.better(*acc) {
+			if c := (bestGrant{rank: rank, danger: danger, src: src, rule: r, direct: direct}); acc.rank == 0 || c.better(*acc) {
 				c.count = acc.count
 				*acc = c
 			}
@@ -349,28 +352,69 @@ func (ix *rbacIndex) accountGrant(ns, name string, cls Classification) bestGrant
 	return g
 }
 
-// grant spells out a grant for the rules.
-func (m *Model) grant(g bestGrant) *Grant {
+// grant spells out a grant for the rules, once for all the accounts that
+// hold it.
+func (m *Model) grant(g bestGrant) (out *Grant) {
 	ix := m.rbac
+	key := [3]int{g.src.binding, g.src.subject, g.rule}
+	if out, ok := ix.grants[key]; ok {
+		return out
+	}
+	defer func() { ix.grants[key] = out }()
 	b := &m.Bindings[g.src.binding]
 	s := &b.Subjects[g.src.subject]
 	er := ix.effective[ix.bindingTo[g.src.binding]]
-	subject := s.Kind + " " + s.Name
-	if s.Kind == rbacv1.ServiceAccountKind {
-		subject = fmt.Sprintf("%s %s/%s", s.Kind, s.AccountNamespace, s.Name)
+	rule := er.rules[g.rule]
+	out = &Grant{
+		Binding: b.Ident, BindingName: b.Kind + " " + qualified(b.Namespace, b.Name),
+		Subject: s.Kind + " " + s.Name, SubjectPath: s.NamePath,
+		RoleRefPath: b.RoleRef.NamePath, Role: er.role, RoleName: er.role.Kind + " " + qualified(er.role.Namespace, er.role.Name),
+		RuleIndex: rule.Index, RuleRef: er.ruleRefs[g.rule], Danger: *g.danger,
 	}
-	out := &Grant{
-		Binding: b.Ident, Subject: subject, SubjectPath: s.NamePath,
-		RoleRefPath: b.RoleRef.NamePath, Role: er.role, RuleRef: er.ruleRefs[g.rule],
-		Rule: er.rules[g.rule], RoleRules: er.rules,
+	if s.Kind == rbacv1.ServiceAccountKind {
+		out.Subject = s.Kind + " " + qualified(s.AccountNamespace, s.Name)
+	}
+	if er.role.Builtin {
+		out.RoleName += " (built in)"
+	}
+	out.RuleHolder = out.RoleName
+	if r := out.RuleRef; r != nil {
+		out.RulePath = rule.Path.Child(g.danger.Field, g.danger.Item)
+		if er.role.Ref != nil && *r != *er.role.Ref {
+			out.RuleHolder = kindCluster + " " + m.Objects[*r].Name
+		}
 	}
 	if b.Kind == kindRoleBinding {
 		out.Namespace = b.Namespace
 	}
-	if r := out.RuleRef; r != nil && er.role.Ref != nil && *r != *er.role.Ref {
-		out.AggregatedFrom = m.Objects[*r].Name
-	}
 	return out
+}
+
+// chain spells the path from a workload to the rule that grants it a
+// danger, one link per object.
+func chain(w *Workload, t *Token) []string {
+	g := t.Grant
+	links := make([]string, 0, 7)
+	links = append(links, w.Kind+" "+qualified(w.Namespace, w.Name))
+	if t.Via == TokenSecret {
+		links = append(links, "Secret "+qualified(t.AccountNamespace, t.Secret))
+	}
+	links = append(links, rbacv1.ServiceAccountKind+" "+qualified(t.AccountNamespace, t.AccountName))
+	if !strings.HasPrefix(g.Subject, rbacv1.ServiceAccountKind+" ") {
+		links = append(links, g.Subject) // the group or user name that reaches the account
+	}
+	links = append(links, g.BindingName, g.RoleName)
+	if g.RuleHolder != g.RoleName {
+		links = append(links, g.RuleHolder+" (aggregated)")
+	}
+	return append(links, fmt.Sprintf("rule #%d", g.RuleIndex+1))
+}
+
+func qualified(namespace, name string) string {
+	if namespace == "" {
+		return name
+	}
+	return namespace + "/" + name
 }
 
 // API server audiences: a projected token without audience, or with one
@@ -399,6 +443,7 @@ func (m *Model) ResolveTokens(cls Classification) {
 			if m.rbac != nil {
 				if g := m.rbac.accountGrant(ns, name, cls); g.rank > 0 {
 					t.Grant, t.DangerousGrants = m.grant(g), g.count
+					t.Chain = chain(w, &t)
 				}
 			}
 			w.Tokens = append(w.Tokens, t)

@@ -12,12 +12,17 @@ import (
 // the given rank, when it names one of these resources.
 func classifyBy(m *model.Model, ranks map[string]int) model.Classification {
 	roles := m.GrantRoles()
-	return func(key, rule int) int {
-		best := 0
-		for _, res := range roles[key].Rules[rule].Resources {
-			best = max(best, ranks[res])
+	return func(key, rule int) (int, *model.Danger) {
+		best, item := 0, 0
+		for j, res := range roles[key].Rules[rule].Resources {
+			if ranks[res] > best {
+				best, item = ranks[res], j
+			}
 		}
-		return best
+		if best == 0 {
+			return 0, nil
+		}
+		return best, &model.Danger{ID: "SA000", Severity: "high", Field: "resources", Item: item, What: "test " + roles[key].Rules[rule].Resources[item]}
 	}
 }
 
@@ -103,7 +108,7 @@ func TestRoleBindingResolvesRoleInItsOwnNamespace(t *testing.T) {
 func TestRoleBindingPermissionsStayInTheirNamespace(t *testing.T) {
 	y := strings.Replace(rbacDocs, "name: web, namespace: a}\nroleRef", "name: web, namespace: b}\nroleRef", 1)
 	m := resolve(t, y, model.Options{}, map[string]int{"pods": 4})
-	if g := workload(m, "web-b").Tokens[0].Grant; g == nil || g.Namespace != "b" || g.Role.Namespace != "b" || g.Rule.Resources[0] != "pods" {
+	if g := workload(m, "web-b").Tokens[0].Grant; g == nil || g.Namespace != "b" || g.Role.Namespace != "b" || g.Danger.What != "test pods" {
 		t.Fatalf("b/web holds %+v, want create pods in b", g)
 	}
 	if g := workload(m, "web-a").Tokens[0].Grant; g != nil {
@@ -207,14 +212,18 @@ spec: {serviceAccountName: prom}
 	m := resolve(t, y, model.Options{}, map[string]int{"pods/exec": 4, "secrets": 5, "pods": 1})
 	tok := workload(m, "prom").Tokens[0]
 	g := tok.Grant
-	if g == nil || g.Role.Name != "monitoring" || g.Rule.Resources[0] != "pods/exec" || g.Rule.Path.String() != "rules[1]" {
+	if g == nil || g.Role.Name != "monitoring" || g.Danger.What != "test pods/exec" || g.RuleIndex != 1 || g.RulePath.String() != "rules[1].resources[0]" {
 		t.Fatalf("grant %+v, want rule 2 of exec through monitoring", g)
 	}
-	if g.RuleRef == nil || m.Objects[*g.RuleRef].Name != "exec" || g.AggregatedFrom != "exec" {
-		t.Errorf("the granting rule is not located in ClusterRole exec: %v", g.RuleRef)
+	if g.RuleRef == nil || m.Objects[*g.RuleRef].Name != "exec" || g.RuleHolder != "ClusterRole exec" {
+		t.Errorf("the granting rule is not located in ClusterRole exec: %v %q", g.RuleRef, g.RuleHolder)
 	}
-	if tok.DangerousGrants != 2 || len(g.RoleRules) != 3 {
-		t.Errorf("%d dangerous grants of %d rules, want 2 of 3 (secrets of the unrelated role excluded)", tok.DangerousGrants, len(g.RoleRules))
+	if tok.DangerousGrants != 2 {
+		t.Errorf("%d dangerous grants, want 2 (secrets of the unrelated role excluded)", tok.DangerousGrants)
+	}
+	want := []string{"Pod mon/prom", "ServiceAccount mon/prom", "ClusterRoleBinding mon", "ClusterRole monitoring", "ClusterRole exec (aggregated)", "rule #2"}
+	if !slices.Equal(tok.Chain, want) {
+		t.Errorf("chain %q, want %q", tok.Chain, want)
 	}
 }
 
@@ -288,7 +297,7 @@ spec: {serviceAccountName: ops}
 		t.Errorf("a ClusterRoleBinding subject without namespace has namespace %q", s.AccountNamespace)
 	}
 	g := workload(m, "ops").Tokens[0].Grant
-	if g == nil || !g.Role.Builtin || g.Role.Name != "cluster-admin" || g.RuleRef != nil || g.Rule.Path != nil {
+	if g == nil || !g.Role.Builtin || g.RoleName != "ClusterRole cluster-admin (built in)" || g.RuleRef != nil || g.RulePath != nil {
 		t.Fatalf("ops/ops holds %+v, want the built-in cluster-admin", g)
 	}
 }
@@ -342,11 +351,15 @@ spec: {serviceAccountName: web}
 	}
 	// secrets through the user name beats secrets through a group at the
 	// same rank, and both beat events.
-	if g := tok.Grant; g == nil || g.Binding.Name != "direct-high" || g.Subject != "User system:serviceaccount:prod:web" || g.Rule.Index != 1 {
+	if g := tok.Grant; g == nil || g.Binding.Name != "direct-high" || g.Subject != "User system:serviceaccount:prod:web" || g.RuleIndex != 1 {
 		t.Fatalf("grant %+v, want rule 2 of high through direct-high", g)
 	}
 	if tok.DangerousGrants != 3 {
 		t.Errorf("%d dangerous grants, want 3", tok.DangerousGrants)
+	}
+	want := []string{"Pod prod/web", "ServiceAccount prod/web", "User system:serviceaccount:prod:web", "RoleBinding prod/direct-high", "ClusterRole high", "rule #2"}
+	if !slices.Equal(tok.Chain, want) {
+		t.Errorf("chain %q, want %q", tok.Chain, want)
 	}
 }
 

@@ -88,13 +88,14 @@ dangers(rule, role_rules) := {d |
 	partner_granted(d.id, role_rules)
 }
 
-# classified is what the engine reads before the rules run: the severity of
-# every dangerous rule of input.grantRoles ({"key", "rules"} objects).
-classified contains {"key": role.key, "index": r.index, "severity": d.severity} if {
+# classified is what the engine reads before the rules run: for every
+# dangerous rule of input.grantRoles ({"key", "rules"} objects), its most
+# severe danger, which the engine hands to SA070 with the grant.
+classified contains {"key": role.key, "index": r.index, "danger": highest(ds)} if {
 	some role in input.grantRoles
 	some r in role.rules
-	some d in rule_dangers(r)
-	partner_granted(d.id, role.rules)
+	ds := {d | some d in rule_dangers(r); partner_granted(d.id, role.rules)}
+	count(ds) > 0
 }
 
 # role_dangers is every danger of input.roles, computed once per evaluation and
@@ -110,11 +111,16 @@ role_dangers := [{"role": i, "rule": k, "danger": d} |
 # role_dangers_of is role_dangers for one rule ID: {"role", "rule", "danger"}
 # with the role and rule facts themselves.
 role_dangers_of(id) := [{"role": role, "rule": r, "danger": x.danger} |
-	some x in role_dangers
-	x.danger.id == id
+	some x in object.get(role_dangers_table, id, set())
 	role := input.roles[x.role]
 	r := role.rules[x.rule]
 ]
+
+# role_dangers_table groups role_dangers by rule ID in one pass, once per
+# evaluation, so that each of SA041 to SA053 reads only its own.
+role_dangers_table := role_dangers_by_id
+
+role_dangers_by_id[x.danger.id] contains x if some x in role_dangers
 
 # rule_dangers is dangers before partners are required: it judges one rule
 # alone. (OPA caches calls by their arguments, and comparing a whole role per

@@ -323,25 +323,30 @@ test_classified_names_each_dangerous_rule if {
 		rf.grant_role(1, [{"apiGroups": ["*"], "resources": ["*"], "verbs": ["*"]}]),
 		rf.grant_role(2, [object.union(core(["secrets"], ["get"]), {"resourceNames": ["db"]})]),
 	]
-	rbac.classified == {
-		{"key": 0, "index": 1, "severity": "high"},
-		{"key": 1, "index": 0, "severity": "critical"},
-		{"key": 2, "index": 0, "severity": "low"},
+	summary(rbac.classified) == {
+		[0, 1, "SA044", "high"],
+		[1, 0, "SA041", "critical"],
+		[2, 0, "SA042", "low"],
 	} with input as {"grantRoles": roles}
 }
 
-test_classified_gives_every_severity_of_a_rule if {
-	roles := [rf.grant_role(0, [core(["secrets", "events"], ["get", "create", "delete"])])]
-	rbac.classified == {
-		{"key": 0, "index": 0, "severity": "high"},
-		{"key": 0, "index": 0, "severity": "low"},
-	} with input as {"grantRoles": roles}
+test_classified_gives_the_most_severe_danger_of_a_rule if {
+	roles := [rf.grant_role(0, [core(["events", "secrets", "serviceaccounts/token"], ["get", "create", "delete"])])]
+	[c] := [c | some c in rbac.classified] with input as {"grantRoles": roles}
+	c.danger == {"id": "SA048", "severity": "critical", "field": "resources", "item": 2, "what": "create serviceaccounts/token"}
+}
+
+test_classified_breaks_ties_by_rule_id if {
+	roles := [rf.grant_role(0, [core(["secrets", "pods"], ["get", "create"])])]
+	summary(rbac.classified) == {[0, 0, "SA042", "high"]} with input as {"grantRoles": roles}
 }
 
 test_classified_requires_partners_in_the_same_role if {
 	roles := [rf.grant_role(0, [approval]), rf.grant_role(1, [signers]), rf.grant_role(2, [signers, approval])]
-	rbac.classified == {{"key": 2, "index": 1, "severity": "high"}} with input as {"grantRoles": roles}
+	summary(rbac.classified) == {[2, 1, "SA051", "high"]} with input as {"grantRoles": roles}
 }
+
+summary(classified) := {[c.key, c.index, c.danger.id, c.danger.severity] | some c in classified}
 
 test_role_dangers_lists_dangers_by_position if {
 	roles := [

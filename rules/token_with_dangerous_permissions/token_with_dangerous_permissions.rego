@@ -28,40 +28,35 @@
 #     - https://kubernetes.io/docs/concepts/security/service-accounts/
 package salint.rules.token_with_dangerous_permissions
 
-import data.salint.lib.rbac
-
+# Go resolves, for every token a pod carries, the most dangerous grant of its
+# account, and the RBAC library (salint.lib.rbac, the same that SA041 to
+# SA053 apply) has judged the granting rule before the rules run: grant.danger
+# is its verdict. This rule reports it and spells the chain.
 findings contains {
 	"ref": w.ref,
 	"path": t.path,
-	"msg": message(w, t, d),
-	"severity": d.severity,
-	"related": related(t, d),
+	"msg": sprintf("%s can %s%s: %s: %s%s", [
+		carrier(t),
+		g.danger.what,
+		scope(g),
+		concat(" → ", t.chain),
+		g.danger.what,
+		more(t),
+	]),
+	"severity": g.danger.severity,
+	"related": related(g),
 } if {
 	some w in input.workloads
 	some t in w.tokens
-	t.grant != null
-	d := worst(rbac.dangers(t.grant.rule, t.grant.roleRules))
+	g := t.grant
+	g != null
 }
-
-# worst is the most severe of a rule's dangers, the lowest rule ID on a tie.
-worst(ds) := d if {
-	top := max({rbac.severity_rank[x.severity] | some x in ds})
-	d := min({[x.id, x] | some x in ds; rbac.severity_rank[x.severity] == top})[1]
-}
-
-message(w, t, d) := sprintf("%s can %s%s: %s%s", [
-	carrier(t),
-	d.what,
-	scope(t.grant),
-	concat(" → ", chain(w, t, d)),
-	more(t),
-])
-
-carrier(t) := "the automounted API token" if t.via == "automount"
-
-carrier(t) := "the projected API-server token" if t.via == "projected"
 
 carrier(t) := sprintf("the legacy token in Secret %q", [t.secret]) if t.via == "secret"
+
+else := carriers[t.via]
+
+carriers := {"automount": "the automounted API token", "projected": "the projected API-server token"}
 
 scope(g) := sprintf(" in namespace %s", [g.namespace]) if g.namespace != ""
 
@@ -71,72 +66,15 @@ more(t) := sprintf(" (and %d more dangerous grants)", [t.dangerousGrants - 1]) i
 
 else := ""
 
-chain(w, t, d) := array.concat(
-	array.concat(
-		[sprintf("%s %s", [w.kind, named(w.namespace, w.name)])],
-		secret_link(w, t),
-	),
-	array.concat(
-		array.concat(
-			[sprintf("ServiceAccount %s/%s", [t.accountNamespace, t.accountName])],
-			group_link(t.grant),
-		),
-		array.concat(
-			[
-				sprintf("%s %s", [t.grant.binding.kind, named(t.grant.binding.namespace, t.grant.binding.name)]),
-				role_link(t.grant.role),
-			],
-			array.concat(aggregated_link(t.grant), [sprintf("rule #%d: %s", [t.grant.rule.index + 1, d.what])]),
-		),
-	),
-)
-
-secret_link(w, t) := [sprintf("Secret %s/%s", [w.namespace, t.secret])] if t.via == "secret"
-
-else := []
-
-# A grant through a group or user subject names it between the account and
-# the binding.
-group_link(g) := [] if startswith(g.subject, "ServiceAccount ")
-
-else := [g.subject]
-
-role_link(role) := sprintf("%s %s (built in)", [role.kind, role.name]) if role.builtin
-
-else := sprintf("%s %s", [role.kind, named(role.namespace, role.name)])
-
-aggregated_link(g) := [sprintf("ClusterRole %s (aggregated)", [g.aggregatedFrom])] if g.aggregatedFrom != ""
-
-else := []
-
-named(namespace, name) := sprintf("%s/%s", [namespace, name]) if namespace != ""
-
-else := name
-
-related(t, d) := array.concat(
-	[
-		{
-			"ref": t.grant.binding.ref,
-			"path": t.grant.subjectPath,
-			"msg": sprintf("%s %s binds %s", [t.grant.binding.kind, named(t.grant.binding.namespace, t.grant.binding.name), t.grant.subject]),
-		},
-		{
-			"ref": t.grant.binding.ref,
-			"path": t.grant.roleRefPath,
-			"msg": sprintf("to %s", [role_link(t.grant.role)]),
-		},
-	],
-	rule_location(t.grant, d),
-)
-
-rule_location(g, d) := [{
-	"ref": g.ruleRef,
-	"path": array.concat(g.rule.path, [d.field, d.item]),
-	"msg": sprintf("rule #%d of %s grants %s", [g.rule.index + 1, holder(g), d.what]),
-}] if {
+# related: the binding subject that reaches the account, the roleRef, and
+# the rule's matching item (a built-in role has no manifest to point at).
+related(g) := [
+	{"ref": g.binding.ref, "path": g.subjectPath, "msg": sprintf("%s binds %s", [g.bindingName, g.subject])},
+	{"ref": g.binding.ref, "path": g.roleRefPath, "msg": sprintf("to %s", [g.roleName])},
+	{"ref": g.ruleRef, "path": g.rulePath, "msg": sprintf("rule #%d of %s grants %s", [g.ruleIndex + 1, g.ruleHolder, g.danger.what])},
+] if {
 	g.ruleRef != null
-} else := []
-
-holder(g) := sprintf("ClusterRole %s", [g.aggregatedFrom]) if g.aggregatedFrom != ""
-
-else := role_link(g.role)
+} else := [
+	{"ref": g.binding.ref, "path": g.subjectPath, "msg": sprintf("%s binds %s", [g.bindingName, g.subject])},
+	{"ref": g.binding.ref, "path": g.roleRefPath, "msg": sprintf("to %s", [g.roleName])},
+]

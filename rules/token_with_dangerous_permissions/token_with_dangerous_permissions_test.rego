@@ -5,23 +5,20 @@ import data.salint.rules.token_with_dangerous_permissions as rule
 
 sa_ref_path := array.concat(facts.spec, ["serviceAccountName"])
 
-pod_rule(resources, verbs) := {
-	"index": 1, "path": ["rules", 1],
-	"apiGroups": [""], "resources": resources, "verbs": verbs,
-	"resourceNames": [], "nonResourceURLs": [],
-}
-
 grant(overrides) := object.union(
 	{
 		"binding": {"ref": 5, "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding", "namespace": "prod", "name": "web-pods"},
+		"bindingName": "RoleBinding prod/web-pods",
 		"subject": "ServiceAccount prod/web",
 		"subjectPath": ["subjects", 0, "name"],
 		"roleRefPath": ["roleRef", "name"],
 		"role": {"ref": 4, "kind": "ClusterRole", "namespace": "", "name": "pod-creator", "builtin": false},
+		"roleName": "ClusterRole pod-creator",
+		"ruleIndex": 1,
+		"ruleHolder": "ClusterRole pod-creator",
 		"ruleRef": 4,
-		"aggregatedFrom": "",
-		"rule": pod_rule(["pods"], ["create"]),
-		"roleRules": [pod_rule(["pods"], ["create"])],
+		"rulePath": ["rules", 1, "resources", 0],
+		"danger": {"id": "SA044", "severity": "high", "field": "resources", "item": 0, "what": "create pods"},
 		"namespace": "prod",
 	},
 	overrides,
@@ -32,6 +29,7 @@ token(overrides) := object.union(
 		"via": "automount", "path": sa_ref_path,
 		"accountNamespace": "prod", "accountName": "web", "secret": "",
 		"grant": grant({}), "dangerousGrants": 1,
+		"chain": ["Deployment prod/web", "ServiceAccount prod/web", "RoleBinding prod/web-pods", "ClusterRole pod-creator", "rule #2"],
 	},
 	overrides,
 )
@@ -57,63 +55,56 @@ test_related_locations_are_the_subject_the_role_ref_and_the_rule if {
 	]
 }
 
-test_severity_is_the_highest_granted if {
-	r := pod_rule(["pods", "serviceaccounts/token"], ["create"])
-	f := facts.single(findings_of([token({"grant": grant({"rule": r, "roleRules": [r]})})]))
+test_severity_is_the_dangers if {
+	d := {"id": "SA048", "severity": "critical", "field": "resources", "item": 1, "what": "create serviceaccounts/token"}
+	f := facts.single(findings_of([token({"grant": grant({"danger": d})})]))
 	f.severity == "critical"
-	contains(f.msg, "can create serviceaccounts/token")
-	f.related[2].path == ["rules", 1, "resources", 1]
+	contains(f.msg, "can create serviceaccounts/token in namespace prod")
+	endswith(f.msg, "rule #2: create serviceaccounts/token")
 }
 
 test_limited_secret_read_is_low if {
-	r := object.union(pod_rule(["secrets"], ["get"]), {"resourceNames": ["web-tls"]})
-	f := facts.single(findings_of([token({"grant": grant({"rule": r, "roleRules": [r]})})]))
+	d := {"id": "SA042", "severity": "low", "field": "resources", "item": 0, "what": "get secrets"}
+	f := facts.single(findings_of([token({"grant": grant({"danger": d})})]))
 	f.severity == "low"
 }
 
 test_silent_without_a_dangerous_grant if {
-	count(findings_of([token({"grant": null, "dangerousGrants": 0})])) == 0
+	count(findings_of([token({"grant": null, "dangerousGrants": 0, "chain": null})])) == 0
 	count(findings_of([])) == 0
 }
 
-# The rule classifies the grant itself: a harmless rule is no finding even
-# when it is handed one.
-test_silent_for_a_harmless_rule if {
-	r := pod_rule(["configmaps"], ["get", "list"])
-	count(findings_of([token({"grant": grant({"rule": r, "roleRules": [r]})})])) == 0
-}
-
-test_silent_when_the_group_does_not_match_the_resource if {
-	r := object.union(pod_rule(["secrets"], ["get"]), {"apiGroups": ["apps"]})
-	count(findings_of([token({"grant": grant({"rule": r, "roleRules": [r]})})])) == 0
-}
-
-test_group_subject_is_part_of_the_chain if {
+test_cluster_role_binding_grants_everywhere if {
 	g := grant({
 		"subject": "Group system:serviceaccounts:ci",
 		"binding": {"ref": 5, "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding", "namespace": "", "name": "ci-all"},
+		"bindingName": "ClusterRoleBinding ci-all",
 		"namespace": "",
 	})
-	f := facts.single(findings_of([token({"accountNamespace": "ci", "accountName": "default", "grant": g})]))
-	contains(f.msg, "in every namespace: ")
-	contains(f.msg, "→ ServiceAccount ci/default → Group system:serviceaccounts:ci → ClusterRoleBinding ci-all → ClusterRole pod-creator →")
+	f := facts.single(findings_of([token({"grant": g})]))
+	contains(f.msg, "can create pods in every namespace: ")
 	f.related[0].msg == "ClusterRoleBinding ci-all binds Group system:serviceaccounts:ci"
 }
 
 test_builtin_role_has_no_rule_location if {
-	r := {"index": 0, "path": null, "apiGroups": ["*"], "resources": ["*"], "verbs": ["*"], "resourceNames": [], "nonResourceURLs": []}
-	g := grant({"role": {"ref": null, "kind": "ClusterRole", "namespace": "", "name": "cluster-admin", "builtin": true}, "ruleRef": null, "rule": r, "roleRules": [r]})
+	d := {"id": "SA041", "severity": "critical", "field": "resources", "item": 0, "what": "* on *"}
+	g := grant({
+		"role": {"ref": null, "kind": "ClusterRole", "namespace": "", "name": "cluster-admin", "builtin": true},
+		"roleName": "ClusterRole cluster-admin (built in)", "ruleHolder": "ClusterRole cluster-admin (built in)",
+		"ruleRef": null, "rulePath": null, "ruleIndex": 0, "danger": d,
+	})
 	f := facts.single(findings_of([token({"grant": g})]))
 	f.severity == "critical"
-	contains(f.msg, "→ ClusterRole cluster-admin (built in) → rule #1: ")
-	count(f.related) == 2
+	f.related == [
+		{"ref": 5, "path": ["subjects", 0, "name"], "msg": "RoleBinding prod/web-pods binds ServiceAccount prod/web"},
+		{"ref": 5, "path": ["roleRef", "name"], "msg": "to ClusterRole cluster-admin (built in)"},
+	]
 }
 
-test_aggregated_rule_names_its_cluster_role if {
-	g := grant({"ruleRef": 9, "aggregatedFrom": "exec", "rule": pod_rule(["pods/exec"], ["create"])})
+test_aggregated_rule_is_located_in_its_cluster_role if {
+	g := grant({"ruleRef": 9, "ruleHolder": "ClusterRole exec", "rulePath": ["rules", 1, "resources", 2]})
 	f := facts.single(findings_of([token({"grant": g})]))
-	contains(f.msg, "→ ClusterRole pod-creator → ClusterRole exec (aggregated) → rule #2: ")
-	f.related[2] == {"ref": 9, "path": ["rules", 1, "resources", 0], "msg": "rule #2 of ClusterRole exec grants create pods/exec"}
+	f.related[2] == {"ref": 9, "path": ["rules", 1, "resources", 2], "msg": "rule #2 of ClusterRole exec grants create pods"}
 }
 
 test_legacy_token_secret_names_the_secret if {
@@ -122,7 +113,6 @@ test_legacy_token_secret_names_the_secret if {
 	f := facts.single(findings_of([t]))
 	f.path == path
 	startswith(f.msg, `the legacy token in Secret "deployer-token" can create pods`)
-	contains(f.msg, "Deployment prod/web → Secret prod/deployer-token → ServiceAccount prod/deployer → ")
 }
 
 test_projected_token if {

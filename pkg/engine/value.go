@@ -14,6 +14,25 @@ import (
 // the json tags, without the JSON round trip of rego.EvalInput: building the
 // input is on the hot path of every run.
 func toTerm(v reflect.Value) *ast.Term {
+	c := converter{strs: map[string]*ast.Term{}}
+	return c.term(v)
+}
+
+// converter shares one term among the equal strings of a value (kinds,
+// namespaces, names, field names recur in nearly every fact); terms are
+// immutable, so sharing them is safe and spares the collector.
+type converter struct{ strs map[string]*ast.Term }
+
+func (c *converter) str(s string) *ast.Term {
+	if t, ok := c.strs[s]; ok {
+		return t
+	}
+	t := ast.StringTerm(s)
+	c.strs[s] = t
+	return t
+}
+
+func (c *converter) term(v reflect.Value) *ast.Term {
 	if v.Type() == pathType { // the commonest value: a field path
 		p := v.Interface().(loader.Path)
 		if p == nil {
@@ -35,9 +54,9 @@ func toTerm(v reflect.Value) *ast.Term {
 		if v.IsNil() {
 			return ast.NullTerm()
 		}
-		return toTerm(v.Elem())
+		return c.term(v.Elem())
 	case reflect.String:
-		return ast.StringTerm(v.String())
+		return c.str(v.String())
 	case reflect.Bool:
 		return ast.InternedTerm(v.Bool())
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
@@ -50,21 +69,21 @@ func toTerm(v reflect.Value) *ast.Term {
 		}
 		terms := make([]*ast.Term, v.Len())
 		for i := range terms {
-			terms[i] = toTerm(v.Index(i))
+			terms[i] = c.term(v.Index(i))
 		}
 		return ast.ArrayTerm(terms...)
 	case reflect.Map:
 		keys := v.MapKeys()
 		items := make([][2]*ast.Term, 0, len(keys))
 		for _, k := range keys {
-			items = append(items, [2]*ast.Term{ast.StringTerm(fmt.Sprint(k.Interface())), toTerm(v.MapIndex(k))})
+			items = append(items, [2]*ast.Term{c.str(fmt.Sprint(k.Interface())), c.term(v.MapIndex(k))})
 		}
 		return ast.ObjectTerm(items...)
 	case reflect.Struct:
 		fields := structFields(v.Type())
 		items := make([][2]*ast.Term, 0, len(fields))
 		for _, f := range fields {
-			items = append(items, [2]*ast.Term{f.key, toTerm(v.FieldByIndex(f.index))})
+			items = append(items, [2]*ast.Term{f.key, c.term(v.FieldByIndex(f.index))})
 		}
 		return ast.ObjectTerm(items...)
 	}

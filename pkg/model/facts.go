@@ -241,15 +241,14 @@ type Token struct {
 // one binding subject: the provenance of a permission, and what the RBAC
 // library found dangerous in it.
 type Grant struct {
-	Binding     Ident       `json:"binding"`
+	BindingRef  int         `json:"bindingRef"`
 	BindingName string      `json:"bindingName"` // "RoleBinding ns/name" or "ClusterRoleBinding name"
 	Subject     string      `json:"subject"`     // "ServiceAccount ns/name", "Group system:serviceaccounts:ns" or "User system:serviceaccount:ns:name"
 	SubjectPath loader.Path `json:"subjectPath"`
 	RoleRefPath loader.Path `json:"roleRefPath"`
-	// Role is the bound role; RoleName names it as the chain does
-	// ("ClusterRole edit (built in)").
-	Role     GrantRole `json:"role"`
-	RoleName string    `json:"roleName"`
+	// RoleName names the bound role as the chain does ("ClusterRole
+	// edit (built in)").
+	RoleName string `json:"roleName"`
 	// The rule: its position in the role that holds it (RuleHolder, the
 	// object RuleRef: the bound role, or the ClusterRole an aggregated role
 	// took it from; nil for a built-in role, which has no manifest) and the
@@ -270,16 +269,8 @@ type Grant struct {
 type Danger struct {
 	ID       string `json:"id"`
 	Severity string `json:"severity"`
-	Field    string `json:"field"`
-	Item     int    `json:"item"`
 	What     string `json:"what"`
-}
-
-// GrantRole names the role of a grant.
-type GrantRole struct {
-	Ref       *int   `json:"ref"`
-	Kind      string `json:"kind"`
-	Namespace string `json:"namespace"`
-	Name      string `json:"name"`
-	Builtin   bool   `json:"builtin"`
+	// The matching item, which Grant.RulePath already addresses.
+	Field string `json:"-"`
+	Item  int    `json:"-"`
 }

@@ -30,9 +30,16 @@ type roleKey struct{ kind, namespace, name string }
 // effectiveRole is a bound role with the rules it really grants: its own,
 // or for an aggregated ClusterRole those of the ClusterRoles it selects.
 type effectiveRole struct {
-	role     GrantRole
+	role     boundRole
 	rules    []PolicyRule
 	ruleRefs []*int // the object holding each rule; nil for a built-in role
+}
+
+// boundRole names a role a binding grants; ref is nil for a built-in role.
+type boundRole struct {
+	ref                   *int
+	kind, namespace, name string
+	builtin               bool
 }
 
 // grantSource is a binding subject through which an account is granted a
@@ -101,7 +108,7 @@ func (m *Model) resolveRBAC(objects []*Extracted, accounts map[nsName]*ServiceAc
 		}
 		r := &m.Roles[i]
 		ref := r.Ref
-		er := &effectiveRole{role: GrantRole{Ref: &ref, Kind: r.Kind, Namespace: r.Namespace, Name: r.Name}}
+		er := &effectiveRole{role: boundRole{ref: &ref, kind: r.Kind, namespace: r.Namespace, name: r.Name}}
 		if r.Aggregated {
 			seen := map[int]bool{i: true}
 			var walk func(int)
@@ -139,7 +146,7 @@ func (m *Model) resolveRBAC(objects []*Extracted, accounts map[nsName]*ServiceAc
 			return e
 		}
 		rules := builtinRoles[name]
-		er := &effectiveRole{role: GrantRole{Kind: kindCluster, Name: name, Builtin: true}, rules: rules, ruleRefs: make([]*int, len(rules))}
+		er := &effectiveRole{role: boundRole{kind: kindCluster, name: name, builtin: true}, rules: rules, ruleRefs: make([]*int, len(rules))}
 		builtin[name] = len(ix.effective)
 		ix.effective = append(ix.effective, er)
 		return builtin[name]
@@ -366,21 +373,21 @@ func (m *Model) grant(g bestGrant) (out *Grant) {
 	er := ix.effective[ix.bindingTo[g.src.binding]]
 	rule := er.rules[g.rule]
 	out = &Grant{
-		Binding: b.Ident, BindingName: b.Kind + " " + qualified(b.Namespace, b.Name),
+		BindingRef: b.Ref, BindingName: b.Kind + " " + qualified(b.Namespace, b.Name),
 		Subject: s.Kind + " " + s.Name, SubjectPath: s.NamePath,
-		RoleRefPath: b.RoleRef.NamePath, Role: er.role, RoleName: er.role.Kind + " " + qualified(er.role.Namespace, er.role.Name),
+		RoleRefPath: b.RoleRef.NamePath, RoleName: er.role.kind + " " + qualified(er.role.namespace, er.role.name),
 		RuleIndex: rule.Index, RuleRef: er.ruleRefs[g.rule], Danger: *g.danger,
 	}
 	if s.Kind == rbacv1.ServiceAccountKind {
 		out.Subject = s.Kind + " " + qualified(s.AccountNamespace, s.Name)
 	}
-	if er.role.Builtin {
+	if er.role.builtin {
 		out.RoleName += " (built in)"
 	}
 	out.RuleHolder = out.RoleName
 	if r := out.RuleRef; r != nil {
 		out.RulePath = rule.Path.Child(g.danger.Field, g.danger.Item)
-		if er.role.Ref != nil && *r != *er.role.Ref {
+		if er.role.ref != nil && *r != *er.role.ref {
 			out.RuleHolder = kindCluster + " " + m.Objects[*r].Name
 		}
 	}

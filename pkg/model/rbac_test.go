@@ -108,7 +108,7 @@ func TestRoleBindingResolvesRoleInItsOwnNamespace(t *testing.T) {
 func TestRoleBindingPermissionsStayInTheirNamespace(t *testing.T) {
 	y := strings.Replace(rbacDocs, "name: web, namespace: a}\nroleRef", "name: web, namespace: b}\nroleRef", 1)
 	m := resolve(t, y, model.Options{}, map[string]int{"pods": 4})
-	if g := workload(m, "web-b").Tokens[0].Grant; g == nil || g.Namespace != "b" || g.Role.Namespace != "b" || g.Danger.What != "test pods" {
+	if g := workload(m, "web-b").Tokens[0].Grant; g == nil || g.Namespace != "b" || g.RoleName != "Role b/pods" || g.Danger.What != "test pods" {
 		t.Fatalf("b/web holds %+v, want create pods in b", g)
 	}
 	if g := workload(m, "web-a").Tokens[0].Grant; g != nil {
@@ -152,7 +152,7 @@ spec: {containers: []}
 	}
 	g := ci.Tokens[0].Grant
 	if g == nil || g.Subject != "Group system:serviceaccounts:ci" || g.SubjectPath.String() != "subjects[0].name" ||
-		g.RoleRefPath.String() != "roleRef.name" || g.Role.Name != "secret-reader" || g.Namespace != "ci" {
+		g.RoleRefPath.String() != "roleRef.name" || g.RoleName != "ClusterRole secret-reader" || g.Namespace != "ci" {
 		t.Fatalf("ci/default holds %+v", g)
 	}
 	if prod.Tokens[0].Grant != nil {
@@ -212,7 +212,7 @@ spec: {serviceAccountName: prom}
 	m := resolve(t, y, model.Options{}, map[string]int{"pods/exec": 4, "secrets": 5, "pods": 1})
 	tok := workload(m, "prom").Tokens[0]
 	g := tok.Grant
-	if g == nil || g.Role.Name != "monitoring" || g.Danger.What != "test pods/exec" || g.RuleIndex != 1 || g.RulePath.String() != "rules[1].resources[0]" {
+	if g == nil || g.RoleName != "ClusterRole monitoring" || g.Danger.What != "test pods/exec" || g.RuleIndex != 1 || g.RulePath.String() != "rules[1].resources[0]" {
 		t.Fatalf("grant %+v, want rule 2 of exec through monitoring", g)
 	}
 	if g.RuleRef == nil || m.Objects[*g.RuleRef].Name != "exec" || g.RuleHolder != "ClusterRole exec" {
@@ -297,7 +297,7 @@ spec: {serviceAccountName: ops}
 		t.Errorf("a ClusterRoleBinding subject without namespace has namespace %q", s.AccountNamespace)
 	}
 	g := workload(m, "ops").Tokens[0].Grant
-	if g == nil || !g.Role.Builtin || g.RoleName != "ClusterRole cluster-admin (built in)" || g.RuleRef != nil || g.RulePath != nil {
+	if g == nil || g.RoleName != "ClusterRole cluster-admin (built in)" || g.RuleRef != nil || g.RulePath != nil {
 		t.Fatalf("ops/ops holds %+v, want the built-in cluster-admin", g)
 	}
 }
@@ -351,7 +351,7 @@ spec: {serviceAccountName: web}
 	}
 	// secrets through the user name beats secrets through a group at the
 	// same rank, and both beat events.
-	if g := tok.Grant; g == nil || g.Binding.Name != "direct-high" || g.Subject != "User system:serviceaccount:prod:web" || g.RuleIndex != 1 {
+	if g := tok.Grant; g == nil || g.BindingName != "RoleBinding prod/direct-high" || g.Subject != "User system:serviceaccount:prod:web" || g.RuleIndex != 1 {
 		t.Fatalf("grant %+v, want rule 2 of high through direct-high", g)
 	}
 	if tok.DangerousGrants != 3 {

@@ -69,12 +69,12 @@ else := ""
 # related: the binding subject that reaches the account, the roleRef, and
 # the rule's matching item (a built-in role has no manifest to point at).
 related(g) := [
-	{"ref": g.binding.ref, "path": g.subjectPath, "msg": sprintf("%s binds %s", [g.bindingName, g.subject])},
-	{"ref": g.binding.ref, "path": g.roleRefPath, "msg": sprintf("to %s", [g.roleName])},
+	{"ref": g.bindingRef, "path": g.subjectPath, "msg": sprintf("%s binds %s", [g.bindingName, g.subject])},
+	{"ref": g.bindingRef, "path": g.roleRefPath, "msg": sprintf("to %s", [g.roleName])},
 	{"ref": g.ruleRef, "path": g.rulePath, "msg": sprintf("rule #%d of %s grants %s", [g.ruleIndex + 1, g.ruleHolder, g.danger.what])},
 ] if {
 	g.ruleRef != null
 } else := [
-	{"ref": g.binding.ref, "path": g.subjectPath, "msg": sprintf("%s binds %s", [g.bindingName, g.subject])},
-	{"ref": g.binding.ref, "path": g.roleRefPath, "msg": sprintf("to %s", [g.roleName])},
+	{"ref": g.bindingRef, "path": g.subjectPath, "msg": sprintf("%s binds %s", [g.bindingName, g.subject])},
+	{"ref": g.bindingRef, "path": g.roleRefPath, "msg": sprintf("to %s", [g.roleName])},
 ]

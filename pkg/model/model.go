@@ -29,14 +29,44 @@ type Model struct {
 
 type nsName struct{ namespace, name string }
 
+// byName indexes objects by namespace and name. A repository may define the
+// same object more than once (variants of one install side by side): a
+// reference then resolves to the definition in the referring file, else to
+// the first in input order.
+type byName[T any] map[nsName][]T
+
+func (b byName[T]) get(k nsName, file string, fileOf func(T) string) (T, bool) {
+	defs := b[k]
+	if len(defs) == 0 {
+		var zero T
+		return zero, false
+	}
+	if len(defs) > 1 {
+		for _, d := range defs {
+			if fileOf(d) == file {
+				return d, true
+			}
+		}
+	}
+	return defs[0], true
+}
+
+// fileOf is the file an object was read from.
+func (m *Model) fileOf(ref int) string {
+	if src := m.Objects[ref].Source; src != nil {
+		return src.File
+	}
+	return ""
+}
+
 // Build resolves the references between extracted objects: the
 // ServiceAccount of every pod template (by name and namespace), its token
 // mount, the Secrets pods read, and the account and bindings of token
 // Secrets. The order of objects is kept, so refs are stable.
 func Build(objects []*Extracted, opts Options) *Model {
 	m := &Model{Objects: objects}
-	accounts := map[nsName]*ServiceAccount{}
-	secrets := map[nsName]*Secret{}
+	accounts := byName[*ServiceAccount]{}
+	secrets := byName[*Secret]{}
 	known := map[nsName]bool{}
 	for _, k := range opts.KnownServiceAccounts {
 		if ns, name, ok := strings.Cut(k, "/"); ok {
@@ -68,15 +98,13 @@ func Build(objects []*Extracted, opts Options) *Model {
 	}
 	for i := range m.ServiceAccounts {
 		sa := &m.ServiceAccounts[i]
-		if _, dup := accounts[nsName{sa.Namespace, sa.Name}]; !dup {
-			accounts[nsName{sa.Namespace, sa.Name}] = sa
-		}
+		k := nsName{sa.Namespace, sa.Name}
+		accounts[k] = append(accounts[k], sa)
 	}
 	for i := range m.Secrets {
 		s := &m.Secrets[i]
-		if _, dup := secrets[nsName{s.Namespace, s.Name}]; !dup {
-			secrets[nsName{s.Namespace, s.Name}] = s
-		}
+		k := nsName{s.Namespace, s.Name}
+		secrets[k] = append(secrets[k], s)
 	}
 	knownRoles := map[string]bool{}
 	for _, r := range opts.KnownRoles {
@@ -91,7 +119,7 @@ func Build(objects []*Extracted, opts Options) *Model {
 		}
 		key := nsName{s.Namespace, *s.ServiceAccountName}
 		acc := &SecretAccount{Known: known[key], Bound: m.rbac.bound(key.namespace, key.name)}
-		if sa := accounts[key]; sa != nil {
+		if sa, ok := accounts.get(key, m.fileOf(s.Ref), m.accountFile); ok {
 			acc.InInput, acc.Ref = true, &sa.Ref
 		}
 		s.ServiceAccount = acc
@@ -100,7 +128,7 @@ func Build(objects []*Extracted, opts Options) *Model {
 	for _, x := range objects {
 		for _, w := range x.workloads {
 			w.Ref = x.Ref
-			resolveWorkload(&w, accounts, secrets, known)
+			m.resolveWorkload(&w, accounts, secrets, known)
 			m.Workloads = append(m.Workloads, w)
 		}
 		x.workloads, x.serviceAccount, x.secret, x.invalid = nil, nil, nil, nil
@@ -109,9 +137,14 @@ func Build(objects []*Extracted, opts Options) *Model {
 	return m
 }
 
-func resolveWorkload(w *Workload, accounts map[nsName]*ServiceAccount, secrets map[nsName]*Secret, known map[nsName]bool) {
+func (m *Model) accountFile(sa *ServiceAccount) string { return m.fileOf(sa.Ref) }
+
+func (m *Model) secretFile(s *Secret) string { return m.fileOf(s.Ref) }
+
+func (m *Model) resolveWorkload(w *Workload, accounts byName[*ServiceAccount], secrets byName[*Secret], known map[nsName]bool) {
 	key := nsName{w.Namespace, w.ServiceAccount.Name}
-	sa := accounts[key]
+	file := m.fileOf(w.Ref)
+	sa, _ := accounts.get(key, file, m.accountFile)
 	w.ServiceAccount.Known = known[key]
 	if sa != nil {
 		w.ServiceAccount.InInput, w.ServiceAccount.Ref = true, &sa.Ref
@@ -129,7 +162,7 @@ func resolveWorkload(w *Workload, accounts map[nsName]*ServiceAccount, secrets m
 	}
 	for i := range w.SecretRefs {
 		r := &w.SecretRefs[i]
-		if s := secrets[nsName{w.Namespace, r.Name}]; s != nil {
+		if s, ok := secrets.get(nsName{w.Namespace, r.Name}, file, m.secretFile); ok {
 			r.Secret = &SecretLink{Ref: s.Ref, Type: s.Type}
 		}
 	}

@@ -55,23 +55,55 @@ type rbacIndex struct {
 	bindingTo []int // effective role of each binding, -1 when it grants nothing known
 	bySA      map[nsName][]grantSource
 	byGroup   map[string][]grantSource
-	best      map[nsName]bestGrant // per account, memoised
-	bestGroup map[string]bestGrant // per namespace, for the group subjects
-	grants    map[[3]int]*Grant    // by binding, subject and rule
+	best      map[fileKey]bestGrant // per account and referring file, memoised
+	bestGroup map[fileKey]bestGrant // per namespace and file, for the group subjects
+	grants    map[[3]int]*Grant     // by binding, subject and rule
+	files     []string              // the file of each binding
+	defs      map[roleKey][]int     // the definitions of each binding, by kind, namespace and name
+}
+
+// fileKey memoises what an account (or a namespace's groups) holds as seen
+// from one file, which decides between duplicate definitions.
+type fileKey struct{ namespace, name, file string }
+
+// pickDef chooses among the definitions of one object: the one in file,
+// else the first.
+func pickDef(defs []int, file string, fileOf func(int) string) (int, bool) {
+	if len(defs) == 0 {
+		return 0, false
+	}
+	if len(defs) > 1 {
+		for _, d := range defs {
+			if fileOf(d) == file {
+				return d, true
+			}
+		}
+	}
+	return defs[0], true
+}
+
+// counts says whether a binding counts as seen from file: a binding defined
+// more than once counts only in the definition chosen for that file.
+func (ix *rbacIndex) counts(m *Model, bi int, file string) bool {
+	b := &m.Bindings[bi]
+	defs := ix.defs[roleKey{b.Kind, b.Namespace, b.Name}]
+	if len(defs) < 2 {
+		return true
+	}
+	chosen, _ := pickDef(defs, file, func(i int) string { return ix.files[i] })
+	return chosen == bi
 }
 
 // resolveRBAC resolves every binding's roleRef and subjects and indexes who
 // is granted what, in time linear in roles, bindings and subjects (plus
 // ClusterRoles times aggregating ClusterRoles).
-func (m *Model) resolveRBAC(objects []*Extracted, accounts map[nsName]*ServiceAccount, known map[nsName]bool, knownRoles map[string]bool) {
-	roles := map[roleKey]int{} // index into m.Roles
+func (m *Model) resolveRBAC(objects []*Extracted, accounts byName[*ServiceAccount], known map[nsName]bool, knownRoles map[string]bool) {
+	roles := map[roleKey][]int{} // indexes into m.Roles, in input order
 	var aggregating []int
 	for i := range m.Roles {
 		r := &m.Roles[i]
 		k := roleKey{r.Kind, r.Namespace, r.Name}
-		if _, dup := roles[k]; !dup {
-			roles[k] = i
-		}
+		roles[k] = append(roles[k], i)
 		if r.Aggregated {
 			aggregating = append(aggregating, i)
 		}
@@ -97,8 +129,15 @@ func (m *Model) resolveRBAC(objects []*Extracted, accounts map[nsName]*ServiceAc
 	}
 	ix := &rbacIndex{
 		bySA: map[nsName][]grantSource{}, byGroup: map[string][]grantSource{},
-		best: map[nsName]bestGrant{}, bestGroup: map[string]bestGrant{},
-		grants: map[[3]int]*Grant{},
+		best: map[fileKey]bestGrant{}, bestGroup: map[fileKey]bestGrant{},
+		grants: map[[3]int]*Grant{}, files: make([]string, len(m.Bindings)),
+		defs: map[roleKey][]int{},
+	}
+	for bi := range m.Bindings {
+		b := &m.Bindings[bi]
+		ix.files[bi] = m.fileOf(b.Ref)
+		k := roleKey{b.Kind, b.Namespace, b.Name}
+		ix.defs[k] = append(ix.defs[k], bi)
 	}
 	inputRole := map[int]int{} // m.Roles index -> effective role
 	builtin := map[string]int{}
@@ -168,7 +207,7 @@ func (m *Model) resolveRBAC(objects []*Extracted, accounts map[nsName]*ServiceAc
 			if ref.Kind == kindRole {
 				ns = b.Namespace
 			}
-			if i, ok := roles[roleKey{ref.Kind, ns, ref.Name}]; ok {
+			if i, ok := pickDef(roles[roleKey{ref.Kind, ns, ref.Name}], ix.files[bi], func(i int) string { return m.fileOf(m.Roles[i].Ref) }); ok {
 				ref.Resolution, ref.Ref = RoleInInput, &m.Roles[i].Ref
 				ix.bindingTo[bi] = effectiveOf(i)
 			} else if isBuiltinRole(ref.Kind, ref.Name) {
@@ -193,7 +232,7 @@ func (m *Model) resolveRBAC(objects []*Extracted, accounts map[nsName]*ServiceAc
 				}
 				key := nsName{s.AccountNamespace, s.Name}
 				s.Known = known[key]
-				if sa := accounts[key]; sa != nil {
+				if sa, ok := accounts.get(key, ix.files[bi], m.accountFile); ok {
 					s.InInput, s.Ref = true, &sa.Ref
 				}
 				if valid {
@@ -315,10 +354,10 @@ func (a bestGrant) better(b bestGrant) bool {
 	return a.rule < b.rule
 }
 
-func (ix *rbacIndex) scan(sources []grantSource, direct bool, cls Classification, acc *bestGrant) {
+func (ix *rbacIndex) scan(m *Model, file string, sources []grantSource, direct bool, cls Classification, acc *bestGrant) {
 	for _, src := range sources {
 		e := ix.bindingTo[src.binding]
-		if e < 0 {
+		if e < 0 || !ix.counts(m, src.binding, file) {
 			continue
 		}
 		for r := range ix.effective[e].rules {
@@ -335,20 +374,21 @@ func (ix *rbacIndex) scan(sources []grantSource, direct bool, cls Classification
 	}
 }
 
-// accountGrant finds the most dangerous grant of a ServiceAccount.
-func (ix *rbacIndex) accountGrant(ns, name string, cls Classification) bestGrant {
-	key := nsName{ns, name}
+// accountGrant finds the most dangerous grant of a ServiceAccount, as seen
+// from a workload of file.
+func (ix *rbacIndex) accountGrant(m *Model, ns, name, file string, cls Classification) bestGrant {
+	key := fileKey{ns, name, file}
 	if g, ok := ix.best[key]; ok {
 		return g
 	}
 	var g bestGrant
-	ix.scan(ix.bySA[key], true, cls, &g)
-	grp, ok := ix.bestGroup[ns]
+	ix.scan(m, file, ix.bySA[nsName{ns, name}], true, cls, &g)
+	grp, ok := ix.bestGroup[fileKey{ns, "", file}]
 	if !ok {
 		for _, name := range groupsOf(ns) {
-			ix.scan(ix.byGroup[name], false, cls, &grp)
+			ix.scan(m, file, ix.byGroup[name], false, cls, &grp)
 		}
-		ix.bestGroup[ns] = grp
+		ix.bestGroup[fileKey{ns, "", file}] = grp
 	}
 	count := g.count + grp.count
 	if grp.rank > 0 && (g.rank == 0 || grp.better(g)) {
@@ -439,6 +479,7 @@ func (m *Model) ResolveTokens(cls Classification) {
 	for i := range m.Workloads {
 		w := &m.Workloads[i]
 		w.Tokens = []Token{}
+		file := m.fileOf(w.Ref)
 		seen := map[nsName]bool{}
 		add := func(via string, path []any, ns, name, secret string) {
 			key := nsName{ns, name}
@@ -448,7 +489,7 @@ func (m *Model) ResolveTokens(cls Classification) {
 			seen[key] = true
 			t := Token{Via: via, Path: path, AccountNamespace: ns, AccountName: name, Secret: secret}
 			if m.rbac != nil {
-				if g := m.rbac.accountGrant(ns, name, cls); g.rank > 0 {
+				if g := m.rbac.accountGrant(m, ns, name, file, cls); g.rank > 0 {
 					t.Grant, t.DangerousGrants = m.grant(g), g.count
 					t.Chain = chain(w, &t)
 				}

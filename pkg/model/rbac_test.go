@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/salint/salint/pkg/loader"
 	"github.com/salint/salint/pkg/model"
 )
 
@@ -446,5 +447,71 @@ subjects: [{kind: ServiceAccount, name: ops, namespace: ops}]
 `
 	if got := build(t, y, model.Options{}).Bindings[0].RoleRef.Resolution; got != model.RoleBuiltin {
 		t.Errorf("roleRef without apiGroup resolves %q, want builtin (the API server defaults the group)", got)
+	}
+}
+
+// Two variants of one install define the same objects: each workload sees
+// the definitions of its own file, and duplicates are not counted twice.
+func TestDuplicateDefinitionsResolveInTheReferringFile(t *testing.T) {
+	variant := func(verb string) string {
+		return `
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: ctl, namespace: sys}
+automountServiceAccountToken: ` + map[string]string{"create": "true", "get": "false"}[verb] + `
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: ctl, namespace: sys}
+rules:
+- {apiGroups: [""], resources: [pods], verbs: [` + verb + `]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: ctl, namespace: sys}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: ctl}
+subjects: [{kind: ServiceAccount, name: ctl}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: ctl, namespace: sys}
+spec: {serviceAccountName: ctl, automountServiceAccountToken: true}
+`
+	}
+	var xs []*model.Extracted
+	for _, f := range []struct{ name, yaml string }{{"a.yaml", variant("get")}, {"b.yaml", variant("create")}} {
+		for _, o := range loader.Parse(f.name, []byte(f.yaml), loader.Options{Kinds: model.Kinds}).Objects {
+			xs = append(xs, model.Extract(o, "default"))
+		}
+	}
+	m := model.Build(xs, model.Options{Namespace: "default"})
+	roles := m.GrantRoles()
+	m.ResolveTokens(func(key, rule int) (int, *model.Danger) {
+		if slices.Contains(roles[key].Rules[rule].Verbs, "create") {
+			return 4, &model.Danger{ID: "SA044", Severity: "high", Field: "resources", What: "create pods"}
+		}
+		return 0, nil
+	})
+	for _, w := range m.Workloads {
+		file := m.Objects[w.Ref].Source.File
+		g := w.Tokens[0].Grant
+		switch file {
+		case "a.yaml":
+			if g != nil {
+				t.Errorf("a.yaml's pod holds %+v through b.yaml's Role", g)
+			}
+		case "b.yaml":
+			if g == nil || m.Objects[*g.RuleRef].Source.File != "b.yaml" || m.Objects[g.BindingRef].Source.File != "b.yaml" || w.Tokens[0].DangerousGrants != 1 {
+				t.Errorf("b.yaml's pod: grant %+v, %d dangerous grants, want b.yaml's binding and role, once", g, w.Tokens[0].DangerousGrants)
+			}
+		}
+		if w.ServiceAccount.Ref == nil || m.Objects[*w.ServiceAccount.Ref].Source.File != file {
+			t.Errorf("%s's pod resolves its ServiceAccount in another file", file)
+		}
+	}
+	for _, b := range m.Bindings {
+		if m.Objects[*b.RoleRef.Ref].Source.File != m.Objects[b.Ref].Source.File {
+			t.Errorf("binding of %s resolves its Role in another file", m.Objects[b.Ref].Source.File)
+		}
 	}
 }

@@ -287,6 +287,7 @@ func (e *Engine) eval(ctx context.Context, input ast.Value) ([]Raw, error) {
 		return nil, fmt.Errorf("%s returned %v, not an object", Query, byRule)
 	}
 	var out []Raw
+	keys := pathKeys{}
 	err = obj.Iter(func(k, found *ast.Term) error {
 		pkg, _ := k.Value.(ast.String)
 		items, ok := found.Value.(ast.Set)
@@ -298,7 +299,7 @@ func (e *Engine) eval(ctx context.Context, input ast.Value) ([]Raw, error) {
 			return fmt.Errorf("rule package %q returned findings but has no metadata", pkg)
 		}
 		return items.Iter(func(it *ast.Term) error {
-			raw, err := decode(r, it.Value)
+			raw, err := decode(r, it.Value, keys)
 			out = append(out, raw)
 			return err
 		})
@@ -321,7 +322,7 @@ var (
 // decode checks one rule result against the finding contract. It reads the
 // Rego value itself: converting tens of thousands of findings to Go maps
 // first would cost more than the check.
-func decode(r *finding.Rule, v ast.Value) (Raw, error) {
+func decode(r *finding.Rule, v ast.Value, keys pathKeys) (Raw, error) {
 	obj, ok := v.(ast.Object)
 	if !ok {
 		return Raw{}, fmt.Errorf("rule %s returned %v, not an object", r.ID, v)
@@ -333,7 +334,7 @@ func decode(r *finding.Rule, v ast.Value) (Raw, error) {
 	if raw.Message = termString(obj.Get(keyMsg)); raw.Message == "" {
 		return Raw{}, fmt.Errorf("rule %s returned a finding without msg: %v", r.ID, obj)
 	}
-	raw.Path = termPath(obj.Get(keyPath))
+	raw.Path = keys.path(obj.Get(keyPath))
 	if t := obj.Get(keySeverity); t != nil {
 		sev, err := finding.ParseSeverity(termString(t))
 		if err != nil {
@@ -352,7 +353,7 @@ func decode(r *finding.Rule, v ast.Value) (Raw, error) {
 			if !ok {
 				return Raw{}, fmt.Errorf("rule %s returned a related location without ref: %v", r.ID, ro)
 			}
-			raw.Related = append(raw.Related, RawRelated{Ref: ref, Path: termPath(ro.Get(keyPath)), Message: termString(ro.Get(keyMsg))})
+			raw.Related = append(raw.Related, RawRelated{Ref: ref, Path: keys.path(ro.Get(keyPath)), Message: termString(ro.Get(keyMsg))})
 		}
 	}
 	return raw, nil
@@ -378,7 +379,21 @@ func termString(t *ast.Term) string {
 	return string(s)
 }
 
-func termPath(t *ast.Term) loader.Path {
+// pathKeys boxes each mapping key of the paths findings return once: tens of
+// thousands of findings name the same few field names, and every path is
+// kept until the findings are located.
+type pathKeys map[string]any
+
+func (k pathKeys) key(s string) any {
+	if b, ok := k[s]; ok {
+		return b
+	}
+	var b any = s
+	k[s] = b
+	return b
+}
+
+func (k pathKeys) path(t *ast.Term) loader.Path {
 	if t == nil {
 		return loader.Path{}
 	}
@@ -390,7 +405,7 @@ func termPath(t *ast.Term) loader.Path {
 	for i := range arr.Len() {
 		switch e := arr.Elem(i).Value.(type) {
 		case ast.String:
-			p = append(p, string(e))
+			p = append(p, k.key(string(e)))
 		case ast.Number:
 			if n, ok := e.Int(); ok {
 				p = append(p, n)

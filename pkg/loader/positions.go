@@ -16,11 +16,29 @@ type posEntry struct {
 	column int32
 }
 
+// A narrow entry packs a posEntry into half the space: the top 40 bits of
+// the hash, the line as an offset from the object's first line (16 bits) and
+// the column (8 bits). Positions are kept for every object until findings
+// are located, so their size is much of a run's memory; an object whose
+// entries do not fit, or whose 40-bit hashes collide, keeps the wide form.
+const (
+	narrowHashShift  = 24
+	narrowLineShift  = 8
+	narrowMaxOffset  = 1<<16 - 1
+	narrowMaxColumn  = 1<<8 - 1
+	narrowLowMask    = 1<<narrowHashShift - 1
+	narrowHashOfWide = 64 - 40 // the wide hash's bits dropped
+)
+
+func narrowHash(h pathHash) uint64 { return uint64(h) >> narrowHashOfWide }
+
 // Positions maps every node path of one object to where it stands in the
 // file: for a mapping entry the position of its key, for a sequence item the
 // item itself. The empty path stands at the object's first key.
 type Positions struct {
-	entries []posEntry // sorted by hash once frozen
+	entries []posEntry // sorted by hash once frozen; nil when narrow holds them
+	narrow  []uint64   // sorted narrow entries, see narrowHash
+	base    int32      // the line narrow offsets count from
 	scratch *[]posEntry
 }
 
@@ -52,9 +70,52 @@ func (p *Positions) freeze() {
 		}
 		return 0
 	})
+	p.narrowDown()
+}
+
+// narrowDown keeps the entries in the narrow form when every one fits and
+// no two narrow hashes collide; otherwise the object keeps the wide form.
+func (p *Positions) narrowDown() {
+	if len(p.entries) == 0 {
+		return
+	}
+	base := p.entries[0].line
+	for _, e := range p.entries {
+		base = min(base, e.line)
+	}
+	narrow := make([]uint64, len(p.entries))
+	for i, e := range p.entries {
+		off := e.line - base
+		if off > narrowMaxOffset || e.column < 0 || e.column > narrowMaxColumn {
+			return
+		}
+		narrow[i] = narrowHash(e.hash)<<narrowHashShift | uint64(off)<<narrowLineShift | uint64(e.column)
+		// The wide entries are sorted by hash, so the narrow ones are too.
+		if i > 0 && narrow[i]>>narrowHashShift == narrow[i-1]>>narrowHashShift {
+			return
+		}
+	}
+	p.narrow, p.base, p.entries = narrow, base, nil
 }
 
 func (p *Positions) get(h pathHash) (Pos, bool) {
+	if p.narrow != nil {
+		want := narrowHash(h)
+		i, ok := slices.BinarySearchFunc(p.narrow, want, func(e, want uint64) int {
+			switch e >>= narrowHashShift; {
+			case e < want:
+				return -1
+			case e > want:
+				return 1
+			}
+			return 0
+		})
+		if !ok {
+			return Pos{}, false
+		}
+		low := p.narrow[i] & narrowLowMask
+		return Pos{int(p.base) + int(low>>narrowLineShift), int(low & narrowMaxColumn)}, true
+	}
 	i, ok := slices.BinarySearchFunc(p.entries, h, func(e posEntry, h pathHash) int {
 		switch {
 		case e.hash < h:

@@ -55,12 +55,6 @@ func (p *Positions) add(h pathHash, line, col int) {
 }
 
 func (p *Positions) freeze() {
-	if p.scratch != nil {
-		*p.scratch = p.entries[:0]
-		p.entries = slices.Clone(p.entries)
-		scratchEntries.Put(p.scratch)
-		p.scratch = nil
-	}
 	slices.SortFunc(p.entries, func(a, b posEntry) int {
 		switch {
 		case a.hash < b.hash:
@@ -70,14 +64,27 @@ func (p *Positions) freeze() {
 		}
 		return 0
 	})
+	if p.scratch != nil {
+		// Sorted in the pooled buffer: the object keeps only the narrow
+		// copy, or a wide one of exact size when it does not fit.
+		buf := p.entries[:0]
+		if !p.narrowDown() {
+			p.entries = slices.Clone(p.entries)
+		}
+		*p.scratch = buf
+		scratchEntries.Put(p.scratch)
+		p.scratch = nil
+		return
+	}
 	p.narrowDown()
 }
 
 // narrowDown keeps the entries in the narrow form when every one fits and
-// no two narrow hashes collide; otherwise the object keeps the wide form.
-func (p *Positions) narrowDown() {
+// no two narrow hashes collide, and reports whether it did; otherwise the
+// object keeps the wide form.
+func (p *Positions) narrowDown() bool {
 	if len(p.entries) == 0 {
-		return
+		return false
 	}
 	base := p.entries[0].line
 	for _, e := range p.entries {
@@ -87,15 +94,16 @@ func (p *Positions) narrowDown() {
 	for i, e := range p.entries {
 		off := e.line - base
 		if off > narrowMaxOffset || e.column < 0 || e.column > narrowMaxColumn {
-			return
+			return false
 		}
 		narrow[i] = narrowHash(e.hash)<<narrowHashShift | uint64(off)<<narrowLineShift | uint64(e.column)
 		// The wide entries are sorted by hash, so the narrow ones are too.
 		if i > 0 && narrow[i]>>narrowHashShift == narrow[i-1]>>narrowHashShift {
-			return
+			return false
 		}
 	}
 	p.narrow, p.base, p.entries = narrow, base, nil
+	return true
 }
 
 func (p *Positions) get(h pathHash) (Pos, bool) {

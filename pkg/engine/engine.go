@@ -218,6 +218,11 @@ const chunkSize = 1024
 // Evaluate runs every rule over the model. params are the parameters of
 // each rule by ID, already merged with the defaults. Findings come back in
 // no particular order.
+//
+// Evaluate consumes the model's facts: each chunk's facts are zeroed once
+// converted to their Rego form, so that a large run never holds both (and
+// the collector need not scan them). m.Objects, which findings are located
+// with, is left as it is.
 func (e *Engine) Evaluate(ctx context.Context, m *model.Model, params map[string]map[string]any, jobs int) ([]Raw, error) {
 	if jobs < 1 {
 		jobs = 1
@@ -254,6 +259,13 @@ func (e *Engine) Evaluate(ctx context.Context, m *model.Model, params map[string
 					[2]*ast.Term{ast.StringTerm("bindings"), toTerm(reflect.ValueOf(m.Bindings[c.bindings[0]:c.bindings[1]]))},
 					[2]*ast.Term{ast.StringTerm("params"), paramsTerm},
 				)
+				// The facts live on in their Rego form: let the Go copies go.
+				clear(m.Workloads[c.w[0]:c.w[1]])
+				clear(m.ServiceAccounts[c.sa[0]:c.sa[1]])
+				clear(m.Secrets[c.s[0]:c.s[1]])
+				clear(m.InvalidFields[c.inv[0]:c.inv[1]])
+				clear(m.Roles[c.roles[0]:c.roles[1]])
+				clear(m.Bindings[c.bindings[0]:c.bindings[1]])
 				results[i], errs[i] = e.eval(ctx, input)
 			}
 		}()

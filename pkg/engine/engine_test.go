@@ -106,9 +106,9 @@ func TestChunksAndJobsGiveTheSameFindings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := workloads(5000)
 	var want []string
 	for _, jobs := range []int{1, 2, 7} {
+		m := workloads(5000) // Evaluate consumes the facts
 		raws, err := eng.Evaluate(context.Background(), m, map[string]map[string]any{"SA901": {"limit": 9}}, jobs)
 		if err != nil {
 			t.Fatal(err)
@@ -165,5 +165,25 @@ func TestSeverityOverrideAndRelated(t *testing.T) {
 	r := raws[0]
 	if r.Severity != finding.Critical || r.Path.String() != "spec[0]" || len(r.Related) != 1 || r.Related[0].Message != "why" {
 		t.Errorf("raw = %+v", r)
+	}
+}
+
+func TestEvaluateReleasesFactsButNotObjects(t *testing.T) {
+	eng, err := newEngine(t, map[string]string{"a/a.rego": rule("a", "SA901", "rule-a", "high", everyWorkload)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := workloads(3)
+	m.Objects = []*model.Extracted{{}, {}, {}}
+	if _, err := eng.Evaluate(context.Background(), m, map[string]map[string]any{"SA901": {"limit": 9}}, 2); err != nil {
+		t.Fatal(err)
+	}
+	for i, w := range m.Workloads {
+		if w.Name != "" || w.Spec != nil {
+			t.Errorf("workload %d kept after evaluation: %+v", i, w)
+		}
+	}
+	if len(m.Objects) != 3 || m.Objects[0] == nil {
+		t.Error("the objects findings are located with were released")
 	}
 }

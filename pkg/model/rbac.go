@@ -513,4 +513,8 @@ func (m *Model) ResolveTokens(cls Classification) {
 			}
 		}
 	}
+	if m.rbac != nil {
+		// The memos served this pass only.
+		m.rbac.best, m.rbac.bestGroup, m.rbac.grants = map[fileKey]bestGrant{}, map[fileKey]bestGrant{}, map[[3]int]*Grant{}
+	}
 }

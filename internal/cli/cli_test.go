@@ -195,6 +195,19 @@ func TestSARIFValidates(t *testing.T) {
 						} `json:"region"`
 					} `json:"physicalLocation"`
 				} `json:"locations"`
+				RelatedLocations []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct {
+							URI string `json:"uri"`
+						} `json:"artifactLocation"`
+						Region struct {
+							StartLine int `json:"startLine"`
+						} `json:"region"`
+					} `json:"physicalLocation"`
+					Message struct {
+						Text string `json:"text"`
+					} `json:"message"`
+				} `json:"relatedLocations"`
 			} `json:"results"`
 		} `json:"runs"`
 	}
@@ -214,6 +227,23 @@ func TestSARIFValidates(t *testing.T) {
 	}
 	if ones == len(sarif.Runs[0].Results) {
 		t.Error("every result sits on line 1")
+	}
+	// A pod-to-permission finding carries its chain: the binding subject,
+	// the roleRef and the granting rule.
+	chains := 0
+	for _, r := range sarif.Runs[0].Results {
+		if r.RuleID != "SA070" || len(r.RelatedLocations) != 3 {
+			continue
+		}
+		chains++
+		for _, rl := range r.RelatedLocations {
+			if rl.PhysicalLocation.Region.StartLine < 1 || rl.PhysicalLocation.ArtifactLocation.URI == "" || rl.Message.Text == "" {
+				t.Errorf("SA070 related location %+v lacks a file, line or message", rl)
+			}
+		}
+	}
+	if chains == 0 {
+		t.Error("no SA070 result carries the three related locations of its chain")
 	}
 }
 

@@ -120,7 +120,7 @@ func Build(objects []*Extracted, opts Options) *Model {
 		key := nsName{s.Namespace, *s.ServiceAccountName}
 		acc := &SecretAccount{Known: known[key], Bound: m.rbac.bound(key.namespace, key.name)}
 		if sa, ok := accounts.get(key, m.fileOf(s.Ref), m.accountFile); ok {
-			acc.InInput, acc.Ref = true, &sa.Ref
+			acc.InInput, acc.Ref = true, refTo(sa.Ref)
 		}
 		s.ServiceAccount = acc
 	}
@@ -147,7 +147,7 @@ func (m *Model) resolveWorkload(w *Workload, accounts byName[*ServiceAccount], s
 	sa, _ := accounts.get(key, file, m.accountFile)
 	w.ServiceAccount.Known = known[key]
 	if sa != nil {
-		w.ServiceAccount.InInput, w.ServiceAccount.Ref = true, &sa.Ref
+		w.ServiceAccount.InInput, w.ServiceAccount.Ref = true, refTo(sa.Ref)
 	}
 	a := &w.Automount
 	switch {
@@ -167,3 +167,7 @@ func (m *Model) resolveWorkload(w *Workload, accounts byName[*ServiceAccount], s
 		}
 	}
 }
+
+// refTo returns a ref of its own: facts never point into one another, so
+// that each can be released on its own (see engine.Evaluate).
+func refTo(ref int) *int { return &ref }

@@ -208,7 +208,7 @@ func (m *Model) resolveRBAC(objects []*Extracted, accounts byName[*ServiceAccoun
 				ns = b.Namespace
 			}
 			if i, ok := pickDef(roles[roleKey{ref.Kind, ns, ref.Name}], ix.files[bi], func(i int) string { return m.fileOf(m.Roles[i].Ref) }); ok {
-				ref.Resolution, ref.Ref = RoleInInput, &m.Roles[i].Ref
+				ref.Resolution, ref.Ref = RoleInInput, refTo(m.Roles[i].Ref)
 				ix.bindingTo[bi] = effectiveOf(i)
 			} else if isBuiltinRole(ref.Kind, ref.Name) {
 				ref.Resolution = RoleBuiltin
@@ -233,7 +233,7 @@ func (m *Model) resolveRBAC(objects []*Extracted, accounts byName[*ServiceAccoun
 				key := nsName{s.AccountNamespace, s.Name}
 				s.Known = known[key]
 				if sa, ok := accounts.get(key, ix.files[bi], m.accountFile); ok {
-					s.InInput, s.Ref = true, &sa.Ref
+					s.InInput, s.Ref = true, refTo(sa.Ref)
 				}
 				if valid {
 					ix.bySA[key] = append(ix.bySA[key], src)

@@ -515,3 +515,32 @@ spec: {serviceAccountName: ctl, automountServiceAccountToken: true}
 		}
 	}
 }
+
+// The engine releases facts chunk by chunk while others are still to be
+// read, so no fact may point into another.
+func TestFactsDoNotPointIntoOneAnother(t *testing.T) {
+	y := rbacDocs + `
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: web, namespace: a}
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: t
+  namespace: a
+  annotations: {kubernetes.io/service-account.name: web}
+type: kubernetes.io/service-account-token
+`
+	m := build(t, y, model.Options{})
+	w := workload(m, "web-a")
+	b := binding(m, "web")
+	wantSA, wantRole, wantSecret := *w.ServiceAccount.Ref, *b.RoleRef.Ref, *m.Secrets[0].ServiceAccount.Ref
+	wantSubject := *b.Subjects[0].Ref
+	clear(m.ServiceAccounts)
+	clear(m.Roles)
+	if *w.ServiceAccount.Ref != wantSA || *b.RoleRef.Ref != wantRole || *m.Secrets[0].ServiceAccount.Ref != wantSecret || *b.Subjects[0].Ref != wantSubject {
+		t.Error("a ref changed when the facts it was taken from were released")
+	}
+}

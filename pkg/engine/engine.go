@@ -211,6 +211,8 @@ type RawRelated struct {
 	Message string
 }
 
+var emptyList = ast.ArrayTerm()
+
 // chunkSize is how many facts one evaluation sees: large enough to amortise
 // the cost of a query, small enough to spread over workers.
 const chunkSize = 1024
@@ -228,17 +230,35 @@ func (e *Engine) Evaluate(ctx context.Context, m *model.Model, params map[string
 		jobs = 1
 	}
 	paramsTerm := toTerm(reflect.ValueOf(params))
-	type chunk struct{ w, sa, s, inv, roles, bindings [2]int }
+	// A chunk holds facts of one kind, so that what the rules of a kind
+	// compute once per query (the RBAC library's indexes, say) is computed
+	// once per chunk of that kind, not in every chunk.
+	type chunk struct {
+		kind       int
+		start, end int
+	}
+	kinds := []struct {
+		key   string
+		len   int
+		term  func(i, j int) *ast.Term
+		clear func(i, j int)
+	}{
+		{"workloads", len(m.Workloads), func(i, j int) *ast.Term { return toTerm(reflect.ValueOf(m.Workloads[i:j])) }, func(i, j int) { clear(m.Workloads[i:j]) }},
+		{"serviceAccounts", len(m.ServiceAccounts), func(i, j int) *ast.Term { return toTerm(reflect.ValueOf(m.ServiceAccounts[i:j])) }, func(i, j int) { clear(m.ServiceAccounts[i:j]) }},
+		{"secrets", len(m.Secrets), func(i, j int) *ast.Term { return toTerm(reflect.ValueOf(m.Secrets[i:j])) }, func(i, j int) { clear(m.Secrets[i:j]) }},
+		{"invalidFields", len(m.InvalidFields), func(i, j int) *ast.Term { return toTerm(reflect.ValueOf(m.InvalidFields[i:j])) }, func(i, j int) { clear(m.InvalidFields[i:j]) }},
+		{"roles", len(m.Roles), func(i, j int) *ast.Term { return toTerm(reflect.ValueOf(m.Roles[i:j])) }, func(i, j int) { clear(m.Roles[i:j]) }},
+		{"bindings", len(m.Bindings), func(i, j int) *ast.Term { return toTerm(reflect.ValueOf(m.Bindings[i:j])) }, func(i, j int) { clear(m.Bindings[i:j]) }},
+	}
 	var chunks []chunk
-	n := len(m.Workloads) + len(m.ServiceAccounts) + len(m.Secrets) + len(m.InvalidFields) + len(m.Roles) + len(m.Bindings)
-	parts := max(1, (n+chunkSize-1)/chunkSize)
-	split := func(total, i int) [2]int { return [2]int{total * i / parts, total * (i + 1) / parts} }
-	for i := range parts {
-		chunks = append(chunks, chunk{
-			split(len(m.Workloads), i), split(len(m.ServiceAccounts), i),
-			split(len(m.Secrets), i), split(len(m.InvalidFields), i),
-			split(len(m.Roles), i), split(len(m.Bindings), i),
-		})
+	for k, kind := range kinds {
+		parts := (kind.len + chunkSize - 1) / chunkSize
+		for i := range parts {
+			chunks = append(chunks, chunk{k, kind.len * i / parts, kind.len * (i + 1) / parts})
+		}
+	}
+	if len(chunks) == 0 {
+		chunks = append(chunks, chunk{0, 0, 0}) // rules may find something in no facts
 	}
 	results := make([][]Raw, len(chunks))
 	errs := make([]error, len(chunks))
@@ -250,22 +270,17 @@ func (e *Engine) Evaluate(ctx context.Context, m *model.Model, params map[string
 			defer wg.Done()
 			for i := range next {
 				c := chunks[i]
-				input := ast.NewObject(
-					[2]*ast.Term{ast.StringTerm("workloads"), toTerm(reflect.ValueOf(m.Workloads[c.w[0]:c.w[1]]))},
-					[2]*ast.Term{ast.StringTerm("serviceAccounts"), toTerm(reflect.ValueOf(m.ServiceAccounts[c.sa[0]:c.sa[1]]))},
-					[2]*ast.Term{ast.StringTerm("secrets"), toTerm(reflect.ValueOf(m.Secrets[c.s[0]:c.s[1]]))},
-					[2]*ast.Term{ast.StringTerm("invalidFields"), toTerm(reflect.ValueOf(m.InvalidFields[c.inv[0]:c.inv[1]]))},
-					[2]*ast.Term{ast.StringTerm("roles"), toTerm(reflect.ValueOf(m.Roles[c.roles[0]:c.roles[1]]))},
-					[2]*ast.Term{ast.StringTerm("bindings"), toTerm(reflect.ValueOf(m.Bindings[c.bindings[0]:c.bindings[1]]))},
-					[2]*ast.Term{ast.StringTerm("params"), paramsTerm},
-				)
+				items := make([][2]*ast.Term, 0, len(kinds)+1)
+				for k, kind := range kinds {
+					t := emptyList
+					if k == c.kind {
+						t = kind.term(c.start, c.end)
+					}
+					items = append(items, [2]*ast.Term{ast.StringTerm(kind.key), t})
+				}
+				input := ast.NewObject(append(items, [2]*ast.Term{ast.StringTerm("params"), paramsTerm})...)
 				// The facts live on in their Rego form: let the Go copies go.
-				clear(m.Workloads[c.w[0]:c.w[1]])
-				clear(m.ServiceAccounts[c.sa[0]:c.sa[1]])
-				clear(m.Secrets[c.s[0]:c.s[1]])
-				clear(m.InvalidFields[c.inv[0]:c.inv[1]])
-				clear(m.Roles[c.roles[0]:c.roles[1]])
-				clear(m.Bindings[c.bindings[0]:c.bindings[1]])
+				kinds[c.kind].clear(c.start, c.end)
 				results[i], errs[i] = e.eval(ctx, input)
 			}
 		}()

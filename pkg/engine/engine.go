@@ -214,8 +214,10 @@ type RawRelated struct {
 var emptyList = ast.ArrayTerm()
 
 // chunkSize is how many facts one evaluation sees: large enough to amortise
-// the cost of a query, small enough to spread over workers.
-const chunkSize = 1024
+// the cost of a query, small enough to spread over workers and to keep the
+// facts in their Rego form, live while a chunk is evaluated, few (512 ran
+// about 7% faster than 1024 on the 5000-app tree, all of it collection).
+const chunkSize = 512
 
 // Evaluate runs every rule over the model. params are the parameters of
 // each rule by ID, already merged with the defaults. Findings come back in

@@ -4,11 +4,11 @@ import (
 	"context"
 	"fmt"
 	"reflect"
-	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
 
+	"github.com/salint/salint/internal/par"
 	"github.com/salint/salint/pkg/finding"
 	"github.com/salint/salint/pkg/model"
 )
@@ -39,7 +39,7 @@ func (e *Engine) Classify(ctx context.Context, roles []model.ClassifyRole, jobs 
 	}
 	n := (len(roles) + classifyChunk - 1) / classifyChunk
 	errs := make([]error, n)
-	parallelChunks(n, jobs, func(c int) {
+	par.Each(n, jobs, func(c int) {
 		part := roles[c*classifyChunk : min(len(roles), (c+1)*classifyChunk)]
 		input := ast.NewObject([2]*ast.Term{ast.StringTerm("grantRoles"), toTerm(reflect.ValueOf(part))})
 		rs, err := e.classify.Eval(ctx, rego.EvalParsedInput(input))
@@ -115,24 +115,4 @@ func decodeClassified(it *ast.Term) (key, idx int, d *model.Danger, err error) {
 	}
 	d.Item = item
 	return key, idx, d, nil
-}
-
-// parallelChunks calls fn(0..n-1) on up to jobs goroutines.
-func parallelChunks(n, jobs int, fn func(int)) {
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range max(1, min(jobs, n)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				fn(i)
-			}
-		}()
-	}
-	for i := range n {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
 }

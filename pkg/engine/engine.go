@@ -15,11 +15,11 @@ import (
 	"runtime"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
 
+	"github.com/salint/salint/internal/par"
 	"github.com/salint/salint/pkg/finding"
 	"github.com/salint/salint/pkg/loader"
 	"github.com/salint/salint/pkg/model"
@@ -74,7 +74,7 @@ func ReadModules(fsys fs.FS) ([]*ast.Module, error) {
 	}
 	mods := make([]*ast.Module, len(names))
 	errs := make([]error, len(names))
-	parallelChunks(len(names), runtime.GOMAXPROCS(0), func(i int) {
+	par.Each(len(names), runtime.GOMAXPROCS(0), func(i int) {
 		src, err := fs.ReadFile(fsys, names[i])
 		if err != nil {
 			errs[i] = err
@@ -264,34 +264,21 @@ func (e *Engine) Evaluate(ctx context.Context, m *model.Model, params map[string
 	}
 	results := make([][]Raw, len(chunks))
 	errs := make([]error, len(chunks))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range min(jobs, len(chunks)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				c := chunks[i]
-				items := make([][2]*ast.Term, 0, len(kinds)+1)
-				for k, kind := range kinds {
-					t := emptyList
-					if k == c.kind {
-						t = kind.term(c.start, c.end)
-					}
-					items = append(items, [2]*ast.Term{ast.StringTerm(kind.key), t})
-				}
-				input := ast.NewObject(append(items, [2]*ast.Term{ast.StringTerm("params"), paramsTerm})...)
-				// The facts live on in their Rego form: let the Go copies go.
-				kinds[c.kind].clear(c.start, c.end)
-				results[i], errs[i] = e.eval(ctx, input)
+	par.Each(len(chunks), jobs, func(i int) {
+		c := chunks[i]
+		items := make([][2]*ast.Term, 0, len(kinds)+1)
+		for k, kind := range kinds {
+			t := emptyList
+			if k == c.kind {
+				t = kind.term(c.start, c.end)
 			}
-		}()
-	}
-	for i := range chunks {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+			items = append(items, [2]*ast.Term{ast.StringTerm(kind.key), t})
+		}
+		input := ast.NewObject(append(items, [2]*ast.Term{ast.StringTerm("params"), paramsTerm})...)
+		// The facts live on in their Rego form: let the Go copies go.
+		kinds[c.kind].clear(c.start, c.end)
+		results[i], errs[i] = e.eval(ctx, input)
+	})
 	var out []Raw
 	for i := range chunks {
 		if errs[i] != nil {

@@ -18,6 +18,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/salint/salint/internal/par"
 	"github.com/salint/salint/pkg/engine"
 	"github.com/salint/salint/pkg/finding"
 	"github.com/salint/salint/pkg/loader"
@@ -206,7 +207,7 @@ func locateAll(raws []engine.Raw, m *model.Model, files []*loader.File, minSever
 		fileByPath[f.Path] = f
 	}
 	out := make([][]finding.Finding, len(order))
-	parallel(len(order), jobs, func(i int) {
+	par.Each(len(order), jobs, func(i int) {
 		fs := make([]finding.Finding, 0, len(byFile[order[i]]))
 		for _, r := range byFile[order[i]] {
 			fs = append(fs, locate(raws[r], m))
@@ -223,26 +224,6 @@ func locateAll(raws []engine.Raw, m *model.Model, files []*loader.File, minSever
 		all = append(all, fs...)
 	}
 	return all
-}
-
-// parallel calls fn(0..n-1) on up to jobs goroutines.
-func parallel(n, jobs int, fn func(i int)) {
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range min(jobs, max(1, n)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				fn(i)
-			}
-		}()
-	}
-	for i := range n {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
 }
 
 func locate(raw engine.Raw, m *model.Model) finding.Finding {

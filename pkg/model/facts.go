@@ -141,8 +141,6 @@ type InvalidField struct {
 type Role struct {
 	Ident
 	Rules []PolicyRule `json:"rules"`
-	// RulesPath is the rules field, or the document when it is absent.
-	RulesPath loader.Path `json:"rulesPath"`
 	// Aggregated is true for a ClusterRole with an aggregationRule: the
 	// controller manager replaces its rules with those of the ClusterRoles
 	// its selectors match.
@@ -173,9 +171,8 @@ const (
 // Binding is a RoleBinding or ClusterRoleBinding.
 type Binding struct {
 	Ident
-	RoleRef      RoleRef          `json:"roleRef"`
-	Subjects     []BindingSubject `json:"subjects"`
-	SubjectsPath loader.Path      `json:"subjectsPath"`
+	RoleRef  RoleRef          `json:"roleRef"`
+	Subjects []BindingSubject `json:"subjects"`
 }
 
 // RoleRef is a binding's roleRef and what it resolves to.

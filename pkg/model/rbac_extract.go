@@ -122,11 +122,9 @@ func policyRules(rules []rbacv1.PolicyRule) []PolicyRule {
 }
 
 var (
-	pathRules    = loader.Path{"rules"}
-	pathSubjects = loader.Path{"subjects"}
-	pathRoleRef  = loader.Path{"roleRef"}
-	pathRefKind  = loader.Path{"roleRef", "kind"}
-	pathRefName  = loader.Path{"roleRef", "name"}
+	pathRoleRef = loader.Path{"roleRef"}
+	pathRefKind = loader.Path{"roleRef", "kind"}
+	pathRefName = loader.Path{"roleRef", "name"}
 )
 
 // extractRBAC reads the role or binding facts of v into x.
@@ -136,10 +134,7 @@ func extractRBAC(x *Extracted, v any, has func(loader.Path) bool) {
 		return
 	}
 	if o.roleRef == nil {
-		role := &Role{Ident: x.Ident, Rules: policyRules(o.rules), RulesPath: loader.Path{}}
-		if has(pathRules) {
-			role.RulesPath = pathRules
-		}
+		role := &Role{Ident: x.Ident, Rules: policyRules(o.rules)}
 		if o.aggregation != nil {
 			role.Aggregated = true
 			x.aggregation = o.aggregation.ClusterRoleSelectors
@@ -156,14 +151,10 @@ func extractRBAC(x *Extracted, v any, has func(loader.Path) bool) {
 			APIGroup: o.roleRef.APIGroup, Kind: o.roleRef.Kind, Name: o.roleRef.Name,
 			Path: pathRoleRef, KindPath: pathRefKind, NamePath: pathRefName,
 		},
-		Subjects:     make([]BindingSubject, len(o.subjects)),
-		SubjectsPath: loader.Path{},
+		Subjects: make([]BindingSubject, len(o.subjects)),
 	}
 	if !has(pathRoleRef) {
 		b.RoleRef.Path = loader.Path{}
-	}
-	if has(pathSubjects) {
-		b.SubjectsPath = pathSubjects
 	}
 	for i, s := range o.subjects {
 		bs := BindingSubject{

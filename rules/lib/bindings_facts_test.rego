@@ -44,7 +44,6 @@ base_binding := {
 	"namespace": "prod",
 	"name": "web",
 	"roleRef": base_role_ref,
-	"subjectsPath": ["subjects"],
 	"subjects": [base_subject],
 }
 

@@ -13,7 +13,6 @@ base_role := {
 	"kind": "Role",
 	"namespace": "prod",
 	"name": "web",
-	"rulesPath": ["rules"],
 	"aggregated": false,
 	"rules": [],
 }

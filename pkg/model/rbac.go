@@ -46,7 +46,6 @@ type boundRole struct {
 // role.
 type grantSource struct {
 	binding, subject int // indexes into Model.Bindings and its Subjects
-	group            bool
 }
 
 // rbacIndex resolves bindings to roles and accounts to bindings.
@@ -59,7 +58,7 @@ type rbacIndex struct {
 	bestGroup map[fileKey]bestGrant // per namespace and file, for the group subjects
 	grants    map[[3]int]*Grant     // by binding, subject and rule
 	files     []string              // the file of each binding
-	defs      map[roleKey][]int     // the definitions of each binding, by kind, namespace and name
+	defs      [][]int               // every definition of each binding's kind, namespace and name
 }
 
 // fileKey memoises what an account (or a namespace's groups) holds as seen
@@ -84,9 +83,8 @@ func pickDef(defs []int, file string, fileOf func(int) string) (int, bool) {
 
 // counts says whether a binding counts as seen from file: a binding defined
 // more than once counts only in the definition chosen for that file.
-func (ix *rbacIndex) counts(m *Model, bi int, file string) bool {
-	b := &m.Bindings[bi]
-	defs := ix.defs[roleKey{b.Kind, b.Namespace, b.Name}]
+func (ix *rbacIndex) counts(bi int, file string) bool {
+	defs := ix.defs[bi]
 	if len(defs) < 2 {
 		return true
 	}
@@ -131,13 +129,18 @@ func (m *Model) resolveRBAC(objects []*Extracted, accounts byName[*ServiceAccoun
 		bySA: map[nsName][]grantSource{}, byGroup: map[string][]grantSource{},
 		best: map[fileKey]bestGrant{}, bestGroup: map[fileKey]bestGrant{},
 		grants: map[[3]int]*Grant{}, files: make([]string, len(m.Bindings)),
-		defs: map[roleKey][]int{},
+		defs: make([][]int, len(m.Bindings)),
 	}
+	defs := map[roleKey][]int{}
 	for bi := range m.Bindings {
 		b := &m.Bindings[bi]
 		ix.files[bi] = m.fileOf(b.Ref)
 		k := roleKey{b.Kind, b.Namespace, b.Name}
-		ix.defs[k] = append(ix.defs[k], bi)
+		defs[k] = append(defs[k], bi)
+	}
+	for bi := range m.Bindings {
+		b := &m.Bindings[bi]
+		ix.defs[bi] = defs[roleKey{b.Kind, b.Namespace, b.Name}]
 	}
 	inputRole := map[int]int{} // m.Roles index -> effective role
 	builtin := map[string]int{}
@@ -246,7 +249,6 @@ func (m *Model) resolveRBAC(objects []*Extracted, accounts byName[*ServiceAccoun
 				}
 			case rbacv1.GroupKind:
 				if valid {
-					src.group = true
 					ix.byGroup[s.Name] = append(ix.byGroup[s.Name], src)
 				}
 			}
@@ -354,10 +356,10 @@ func (a bestGrant) better(b bestGrant) bool {
 	return a.rule < b.rule
 }
 
-func (ix *rbacIndex) scan(m *Model, file string, sources []grantSource, direct bool, cls Classification, acc *bestGrant) {
+func (ix *rbacIndex) scan(file string, sources []grantSource, direct bool, cls Classification, acc *bestGrant) {
 	for _, src := range sources {
 		e := ix.bindingTo[src.binding]
-		if e < 0 || !ix.counts(m, src.binding, file) {
+		if e < 0 || !ix.counts(src.binding, file) {
 			continue
 		}
 		for r := range ix.effective[e].rules {
@@ -376,17 +378,17 @@ func (ix *rbacIndex) scan(m *Model, file string, sources []grantSource, direct b
 
 // accountGrant finds the most dangerous grant of a ServiceAccount, as seen
 // from a workload of file.
-func (ix *rbacIndex) accountGrant(m *Model, ns, name, file string, cls Classification) bestGrant {
+func (ix *rbacIndex) accountGrant(ns, name, file string, cls Classification) bestGrant {
 	key := fileKey{ns, name, file}
 	if g, ok := ix.best[key]; ok {
 		return g
 	}
 	var g bestGrant
-	ix.scan(m, file, ix.bySA[nsName{ns, name}], true, cls, &g)
+	ix.scan(file, ix.bySA[nsName{ns, name}], true, cls, &g)
 	grp, ok := ix.bestGroup[fileKey{ns, "", file}]
 	if !ok {
 		for _, name := range groupsOf(ns) {
-			ix.scan(m, file, ix.byGroup[name], false, cls, &grp)
+			ix.scan(file, ix.byGroup[name], false, cls, &grp)
 		}
 		ix.bestGroup[fileKey{ns, "", file}] = grp
 	}
@@ -489,7 +491,7 @@ func (m *Model) ResolveTokens(cls Classification) {
 			seen[key] = true
 			t := Token{Via: via, Path: path, AccountNamespace: ns, AccountName: name, Secret: secret}
 			if m.rbac != nil {
-				if g := m.rbac.accountGrant(m, ns, name, file, cls); g.rank > 0 {
+				if g := m.rbac.accountGrant(ns, name, file, cls); g.rank > 0 {
 					t.Grant, t.DangerousGrants = m.grant(g), g.count
 					t.Chain = chain(w, &t)
 				}

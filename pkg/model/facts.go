@@ -125,7 +125,20 @@ type SecretAccount struct {
 	InInput bool `json:"inInput"`
 	Known   bool `json:"known"`
 	Bound   bool `json:"bound"`
-	Ref     *int `json:"ref"`
+	// BoundBy is the first binding subject in the input that reaches the
+	// account (nil when Bound is false).
+	BoundBy *BindingLink `json:"boundBy"`
+	Ref     *int         `json:"ref"`
+}
+
+// BindingLink names a binding subject: the binding's fact ref and name,
+// the subject as written ("ServiceAccount web", "Group
+// system:serviceaccounts:ci") and the path of its name.
+type BindingLink struct {
+	Ref     int         `json:"ref"`
+	Name    string      `json:"name"`
+	Subject string      `json:"subject"`
+	Path    loader.Path `json:"path"`
 }
 
 // InvalidField is a field strict decoding rejected.

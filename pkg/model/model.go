@@ -118,7 +118,8 @@ func Build(objects []*Extracted, opts Options) *Model {
 			continue
 		}
 		key := nsName{s.Namespace, *s.ServiceAccountName}
-		acc := &SecretAccount{Known: known[key], Bound: m.rbac.bound(key.namespace, key.name)}
+		acc := &SecretAccount{Known: known[key], BoundBy: m.boundBy(key.namespace, key.name)}
+		acc.Bound = acc.BoundBy != nil
 		if sa, ok := accounts.get(key, m.fileOf(s.Ref), m.accountFile); ok {
 			acc.InInput, acc.Ref = true, refTo(sa.Ref)
 		}

@@ -283,18 +283,23 @@ func groupsOf(ns string) [3]string {
 	return [3]string{groupAccountsPrefix + ns, groupAllAccounts, groupAuthenticated}
 }
 
-// bound says whether any valid binding in the input reaches the account,
-// directly or through one of its groups.
-func (ix *rbacIndex) bound(ns, name string) bool {
-	if len(ix.bySA[nsName{ns, name}]) > 0 {
-		return true
-	}
+// boundBy returns the first valid binding subject in the input that
+// reaches the account, directly or through one of its groups, or nil.
+func (m *Model) boundBy(ns, name string) *BindingLink {
+	ix := m.rbac
+	sources := ix.bySA[nsName{ns, name}]
 	for _, g := range groupsOf(ns) {
-		if len(ix.byGroup[g]) > 0 {
-			return true
+		if len(sources) > 0 {
+			break
 		}
+		sources = ix.byGroup[g]
 	}
-	return false
+	if len(sources) == 0 {
+		return nil
+	}
+	b := &m.Bindings[sources[0].binding]
+	s := &b.Subjects[sources[0].subject]
+	return &BindingLink{Ref: b.Ref, Name: b.Kind + " " + qualified(b.Namespace, b.Name), Subject: s.Kind + " " + s.Name, Path: s.NamePath}
 }
 
 // ClassifyRole is a bound role as the engine classifies it: its effective

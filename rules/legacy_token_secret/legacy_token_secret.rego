@@ -58,10 +58,23 @@ message(s) := sprintf(
 	s.serviceAccountName != ""
 } else := sprintf("Secret holds a ServiceAccount token that never expires (type %s)", [s.type])
 
-related(s) := [{
+# The account and, when it is bound, the binding subject that binds it
+# explain a critical finding.
+related(s) := array.concat(account_link(s), binding_link(s))
+
+account_link(s) := [{
 	"ref": s.serviceAccount.ref,
 	"path": ["metadata", "name"],
 	"msg": sprintf("ServiceAccount %q whose token the Secret holds", [s.serviceAccountName]),
 }] if {
 	s.serviceAccount.ref != null
+} else := []
+
+binding_link(s) := [{
+	"ref": b.ref,
+	"path": b.path,
+	"msg": sprintf("%s binds %s", [b.name, b.subject]),
+}] if {
+	b := s.serviceAccount.boundBy
+	b != null
 } else := []

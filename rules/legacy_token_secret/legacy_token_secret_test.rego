@@ -53,20 +53,23 @@ test_fires_critical_for_default_service_account_in_input if {
 }
 
 test_fires_critical_for_bound_service_account if {
-	s := facts.secret({"serviceAccount": {"bound": true}})
+	s := facts.secret({"serviceAccount": {"bound": true, "boundBy": facts.bound_by}})
 	f := facts.single(findings_of(s))
 	f.path == ["type"]
 	f.severity == "critical"
 	contains(f.msg, `"web"`)
 	contains(f.msg, "bound")
-	f.related == [{"ref": 1, "path": ["metadata", "name"], "msg": `ServiceAccount "web" whose token the Secret holds`}]
+	f.related == [
+		{"ref": 1, "path": ["metadata", "name"], "msg": `ServiceAccount "web" whose token the Secret holds`},
+		{"ref": 9, "path": ["subjects", 0, "name"], "msg": "RoleBinding prod/web-read binds ServiceAccount web"},
+	]
 }
 
 test_fires_critical_for_bound_service_account_outside_input if {
-	s := facts.secret({"serviceAccount": {"inInput": false, "bound": true, "ref": null}})
+	s := facts.secret({"serviceAccount": {"inInput": false, "bound": true, "boundBy": facts.bound_by, "ref": null}})
 	f := facts.single(findings_of(s))
 	f.severity == "critical"
-	f.related == []
+	f.related == [{"ref": 9, "path": ["subjects", 0, "name"], "msg": "RoleBinding prod/web-read binds ServiceAccount web"}]
 }
 
 test_silent_for_other_secret_types if {

@@ -107,7 +107,11 @@ base_secret := {
 	"serviceAccount": base_secret_account,
 }
 
-base_secret_account := {"inInput": true, "known": false, "bound": false, "ref": 1}
+base_secret_account := {"inInput": true, "known": false, "bound": false, "boundBy": null, "ref": 1}
+
+# bound_by is a secret account's boundBy: the RoleBinding prod/web-read
+# binding ServiceAccount web as its first subject.
+bound_by := {"ref": 9, "name": "RoleBinding prod/web-read", "subject": "ServiceAccount web", "path": ["subjects", 0, "name"]}
 
 base_invalid_field := {
 	"ref": 3,

@@ -51,29 +51,29 @@ func (e *Engine) Classify(ctx context.Context, roles []model.ClassifyRole, jobs 
 			return
 		}
 		t, _ := rs[0].Expressions[0].Value.(*ast.Term)
-		set, ok := t.Value.(ast.Set)
+		entries, ok := t.Value.(*ast.Array)
 		if !ok {
-			errs[c] = fmt.Errorf("%s returned %v, not a set", ClassifyQuery, t)
+			errs[c] = fmt.Errorf("%s returned %v, not an array", ClassifyQuery, t)
 			return
 		}
 		// Each chunk writes only its own roles' entries.
-		errs[c] = set.Iter(func(it *ast.Term) error {
-			key, idx, d, err := decodeClassified(it)
-			if err != nil {
-				return err
+		for i := range entries.Len() {
+			key, idx, d, err := decodeClassified(entries.Elem(i))
+			if err == nil && (key < c*classifyChunk || key >= c*classifyChunk+len(part) || idx < 0 || idx >= len(found[key])) {
+				err = fmt.Errorf("%s returned %v, not a rule of a role it was given", ClassifyQuery, entries.Elem(i))
 			}
-			if key < c*classifyChunk || key >= c*classifyChunk+len(part) || idx < 0 || idx >= len(found[key]) {
-				return fmt.Errorf("%s returned %v, not a rule of a role it was given", ClassifyQuery, it)
+			var sev finding.Severity
+			if err == nil {
+				sev, err = finding.ParseSeverity(d.Severity)
 			}
-			sev, err := finding.ParseSeverity(d.Severity)
 			if err != nil {
-				return fmt.Errorf("%s returned %v: %w", ClassifyQuery, it, err)
+				errs[c] = err
+				return
 			}
 			if r := int(sev) + 1; r > found[key][idx].rank {
 				found[key][idx] = result{r, d}
 			}
-			return nil
-		})
+		}
 	})
 	for _, err := range errs {
 		if err != nil {
@@ -86,23 +86,19 @@ func (e *Engine) Classify(ctx context.Context, roles []model.ClassifyRole, jobs 
 	}, nil
 }
 
-// decodeClassified reads one {"key", "index", "danger"} of the library.
+// decodeClassified reads one [role key, rule index, danger] of the library.
 func decodeClassified(it *ast.Term) (key, idx int, d *model.Danger, err error) {
 	bad := func() (int, int, *model.Danger, error) {
-		return 0, 0, nil, fmt.Errorf("%s returned %v, not {key, index, danger}", ClassifyQuery, it)
+		return 0, 0, nil, fmt.Errorf("%s returned %v, not [key, index, danger]", ClassifyQuery, it)
 	}
-	obj, ok := it.Value.(ast.Object)
-	if !ok {
+	arr, ok := it.Value.(*ast.Array)
+	if !ok || arr.Len() != 3 {
 		return bad()
 	}
-	key, ok1 := termInt(obj.Get(ast.StringTerm("key")))
-	idx, ok2 := termInt(obj.Get(ast.StringTerm("index")))
-	dt := obj.Get(ast.StringTerm("danger"))
-	if !ok1 || !ok2 || dt == nil {
-		return bad()
-	}
-	do, ok := dt.Value.(ast.Object)
-	if !ok {
+	key, ok1 := termInt(arr.Elem(0))
+	idx, ok2 := termInt(arr.Elem(1))
+	do, isObj := arr.Elem(2).Value.(ast.Object)
+	if !ok1 || !ok2 || !isObj {
 		return bad()
 	}
 	d = &model.Danger{

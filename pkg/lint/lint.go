@@ -93,6 +93,7 @@ func Run(ctx context.Context, eng *engine.Engine, cfg Config) (*finding.Report, 
 		return nil, err
 	}
 	m.ResolveTokens(cls)
+	rep.Notes = append(rep.Notes, m.Notes...)
 
 	params := map[string]map[string]any{}
 	for _, r := range eng.Rules() {

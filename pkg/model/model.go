@@ -23,6 +23,8 @@ type Model struct {
 	InvalidFields   []InvalidField
 	Roles           []Role
 	Bindings        []Binding
+	// Notes say what the model could not resolve in full.
+	Notes []string
 
 	rbac *rbacIndex
 }

@@ -94,36 +94,45 @@ func (ix *rbacIndex) counts(bi int, file string) bool {
 
 // resolveRBAC resolves every binding's roleRef and subjects and indexes who
 // is granted what, in time linear in roles, bindings and subjects (plus
-// ClusterRoles times aggregating ClusterRoles).
+// ClusterRoles times bound aggregating ClusterRoles, within
+// aggregationBudget).
 func (m *Model) resolveRBAC(objects []*Extracted, accounts byName[*ServiceAccount], known map[nsName]bool, knownRoles map[string]bool) {
 	roles := map[roleKey][]int{} // indexes into m.Roles, in input order
-	var aggregating []int
 	for i := range m.Roles {
 		r := &m.Roles[i]
 		k := roleKey{r.Kind, r.Namespace, r.Name}
 		roles[k] = append(roles[k], i)
-		if r.Aggregated {
-			aggregating = append(aggregating, i)
-		}
 	}
 	// Aggregation: an aggregating ClusterRole grants the rules of every
 	// other ClusterRole whose labels one of its selectors matches, and
-	// those may aggregate in turn.
+	// those may aggregate in turn. Only bound roles are resolved, lazily,
+	// and within a budget: hostile input could pair many aggregating roles
+	// with many ClusterRoles.
+	budget := aggregationBudget
 	parts := map[int][]int{}
-	for _, i := range aggregating {
+	partsOf := func(i int) []int {
+		if p, ok := parts[i]; ok {
+			return p
+		}
+		var p []int
 		sels := selectors(objects[m.Roles[i].Ref].aggregation)
 		for j := range m.Roles {
 			if j == i || m.Roles[j].Kind != kindCluster {
 				continue
 			}
+			if budget -= len(sels); budget < 0 {
+				break
+			}
 			set := labels.Set(objects[m.Roles[j].Ref].roleLabels)
 			for _, sel := range sels {
 				if sel.Matches(set) {
-					parts[i] = append(parts[i], j)
+					p = append(p, j)
 					break
 				}
 			}
 		}
+		parts[i] = p
+		return p
 	}
 	ix := &rbacIndex{
 		bySA: map[nsName][]grantSource{}, byGroup: map[string][]grantSource{},
@@ -155,7 +164,7 @@ func (m *Model) resolveRBAC(objects []*Extracted, accounts byName[*ServiceAccoun
 			seen := map[int]bool{i: true}
 			var walk func(int)
 			walk = func(i int) {
-				for _, j := range parts[i] {
+				for _, j := range partsOf(i) {
 					if seen[j] {
 						continue
 					}
@@ -163,6 +172,9 @@ func (m *Model) resolveRBAC(objects []*Extracted, accounts byName[*ServiceAccoun
 					if m.Roles[j].Aggregated {
 						walk(j)
 						continue
+					}
+					if budget -= len(m.Roles[j].Rules); budget < 0 {
+						return
 					}
 					jref := m.Roles[j].Ref
 					for _, pr := range m.Roles[j].Rules {
@@ -254,8 +266,17 @@ func (m *Model) resolveRBAC(objects []*Extracted, accounts byName[*ServiceAccoun
 			}
 		}
 	}
+	if budget < 0 {
+		m.Notes = append(m.Notes, fmt.Sprintf("aggregated ClusterRoles were resolved only in part: the input pairs more aggregation rules with ClusterRoles than salint examines (%d selector tests and rules); SA070 may miss permissions they grant", aggregationBudget))
+	}
 	m.rbac = ix
 }
+
+// aggregationBudget bounds the work of resolving aggregated ClusterRoles:
+// selector tests plus rules gathered. Real clusters need a few thousand;
+// past the budget the rest of the aggregation is left out, and the run
+// says so (Model.Notes).
+var aggregationBudget = 20_000_000
 
 // roleName is how configuration names a role: "ClusterRole/name" or
 // "Role/namespace/name".

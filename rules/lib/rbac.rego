@@ -84,43 +84,52 @@ partners := {"SA051": {"groups": {"certificates.k8s.io"}, "resources": {"signers
 # same role, for grants that take two rules (SA051). A rule that grants
 # everything holds SA041 only.
 dangers(rule, role_rules) := {d |
+	partnered := partnered_ids(role_rules)
 	some d in rule_dangers(rule)
-	partner_granted(d.id, role_rules)
+	partner_ok(d.id, partnered)
 }
 
 # classified is what the engine reads before the rules run: for every
-# dangerous rule of input.grantRoles ({"key", "rules"} objects), its most
-# severe danger, which the engine hands to SA070 with the grant.
-classified contains {"key": role.key, "index": r.index, "danger": highest(ds)} if {
+# dangerous rule of input.grantRoles ({"key", "rules"} objects), [role key,
+# rule index, its most severe danger], which the engine hands to SA070 with
+# the grant. It is an array: each entry comes once, and OPA hashes arrays
+# and objects as the sum of their elements, so a set of [key, index] pairs
+# would put every pair with the same sum in one bucket.
+classified := [[role.key, r.index, highest(ds)] |
 	some role in input.grantRoles
+	partnered := partnered_ids(role.rules)
 	some r in role.rules
-	ds := {d | some d in rule_dangers(r); partner_granted(d.id, role.rules)}
+	ds := {d | some d in rule_dangers(r); partner_ok(d.id, partnered)}
 	count(ds) > 0
-}
+]
 
 # role_dangers is every danger of input.roles, computed once per evaluation and
 # shared by SA041 to SA053: {"role": <index in input.roles>, "rule": <index in
 # its rules>, "danger": d}.
 role_dangers := [{"role": i, "rule": k, "danger": d} |
 	some i, role in input.roles
+	partnered := partnered_ids(role.rules)
 	some k, r in role.rules
 	some d in rule_dangers(r)
-	partner_granted(d.id, role.rules)
+	partner_ok(d.id, partnered)
 ]
 
 # role_dangers_of is role_dangers for one rule ID: {"role", "rule", "danger"}
 # with the role and rule facts themselves.
 role_dangers_of(id) := [{"role": role, "rule": r, "danger": x.danger} |
-	some x in object.get(role_dangers_table, id, set())
+	some j in object.get(role_dangers_table, id, [])
+	x := role_dangers[j]
 	role := input.roles[x.role]
 	r := role.rules[x.rule]
 ]
 
-# role_dangers_table groups role_dangers by rule ID in one pass, once per
-# evaluation, so that each of SA041 to SA053 reads only its own.
-role_dangers_table := role_dangers_by_id
-
-role_dangers_by_id[x.danger.id] contains x if some x in role_dangers
+# role_dangers_table groups role_dangers by rule ID, once per evaluation, so
+# that each of SA041 to SA053 reads only its own: positions in role_dangers,
+# by ID. (A partial rule role_dangers_by_id[id] contains j would cost OPA a
+# collision check against every earlier entry: quadratic on hostile input.)
+role_dangers_table := {id: [j | some j, x in role_dangers; x.danger.id == id] |
+	some id in {x.danger.id | some x in role_dangers}
+}
 
 # rule_dangers is dangers before partners are required: it judges one rule
 # alone. (OPA caches calls by their arguments, and comparing a whole role per
@@ -137,6 +146,16 @@ rule_dangers(rule) := {d} if {
 partner_granted(id, _) if not partners[id]
 
 partner_granted(id, role_rules) if count(partner_rules(id, role_rules)) > 0
+
+# partnered_ids is the IDs whose partner grant some rule of a role holds. It
+# is computed once per role: passing a role's every rule to a function once
+# per rule would make OPA compare that argument with its cache each time,
+# quadratic in the rules of a role.
+partnered_ids(role_rules) := {id | some id, _ in partners; partner_granted(id, role_rules)}
+
+partner_ok(id, _) if not partners[id]
+
+partner_ok(id, partnered) if id in partnered
 
 # partner_rules is the indexes of the rules of a role that hold the partner
 # grant of a check ID, in order (empty for IDs without partner).

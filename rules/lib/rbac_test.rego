@@ -332,8 +332,7 @@ test_classified_names_each_dangerous_rule if {
 
 test_classified_gives_the_most_severe_danger_of_a_rule if {
 	roles := [rf.grant_role(0, [core(["events", "secrets", "serviceaccounts/token"], ["get", "create", "delete"])])]
-	[c] := [c | some c in rbac.classified] with input as {"grantRoles": roles}
-	c.danger == {"id": "SA048", "severity": "critical", "field": "resources", "item": 2, "what": "create serviceaccounts/token"}
+	rbac.classified == [[0, 0, {"id": "SA048", "severity": "critical", "field": "resources", "item": 2, "what": "create serviceaccounts/token"}]] with input as {"grantRoles": roles}
 }
 
 test_classified_breaks_ties_by_rule_id if {
@@ -346,7 +345,7 @@ test_classified_requires_partners_in_the_same_role if {
 	summary(rbac.classified) == {[2, 1, "SA051", "high"]} with input as {"grantRoles": roles}
 }
 
-summary(classified) := {[c.key, c.index, c.danger.id, c.danger.severity] | some c in classified}
+summary(classified) := {[key, index, d.id, d.severity] | some [key, index, d] in classified}
 
 test_role_dangers_lists_dangers_by_position if {
 	roles := [

@@ -27,12 +27,31 @@ const (
 
 type roleKey struct{ kind, namespace, name string }
 
-// effectiveRole is a bound role with the rules it really grants: its own,
-// or for an aggregated ClusterRole those of the ClusterRoles it selects.
+// sourceRole is a role whose own rules are granted: a Role or ClusterRole
+// of the input, or a built-in role. The engine classifies each one's rules
+// once, however many aggregated roles include it.
+type sourceRole struct {
+	name  string // "ClusterRole edit (built in)", "Role prod/web"
+	ref   *int   // nil for a built-in role
+	rules []PolicyRule
+}
+
+// effectiveRole is a bound role with the roles whose rules it really
+// grants: itself, or for an aggregated ClusterRole the ClusterRoles it
+// selects.
 type effectiveRole struct {
-	role     boundRole
-	rules    []PolicyRule
-	ruleRefs []*int // the object holding each rule; nil for a built-in role
+	role  boundRole
+	parts []int // indexes into rbacIndex.sources
+	sum   *roleSummary
+}
+
+// roleSummary is what an effective role grants, by the classification: its
+// most dangerous rule and how many of its rules are dangerous.
+type roleSummary struct {
+	rank        int
+	danger      *Danger
+	part, rule  int // the source (position in parts) and its rule
+	dangerCount int
 }
 
 // boundRole names a role a binding grants; ref is nil for a built-in role.
@@ -50,13 +69,14 @@ type grantSource struct {
 
 // rbacIndex resolves bindings to roles and accounts to bindings.
 type rbacIndex struct {
+	sources   []*sourceRole
 	effective []*effectiveRole
 	bindingTo []int // effective role of each binding, -1 when it grants nothing known
 	bySA      map[nsName][]grantSource
 	byGroup   map[string][]grantSource
 	best      map[fileKey]bestGrant // per account and referring file, memoised
 	bestGroup map[fileKey]bestGrant // per namespace and file, for the group subjects
-	grants    map[[3]int]*Grant     // by binding, subject and rule
+	grants    map[[2]int]*Grant     // by binding and subject
 	files     []string              // the file of each binding
 	defs      [][]int               // every definition of each binding's kind, namespace and name
 }
@@ -137,7 +157,7 @@ func (m *Model) resolveRBAC(objects []*Extracted, accounts byName[*ServiceAccoun
 	ix := &rbacIndex{
 		bySA: map[nsName][]grantSource{}, byGroup: map[string][]grantSource{},
 		best: map[fileKey]bestGrant{}, bestGroup: map[fileKey]bestGrant{},
-		grants: map[[3]int]*Grant{}, files: make([]string, len(m.Bindings)),
+		grants: map[[2]int]*Grant{}, files: make([]string, len(m.Bindings)),
 		defs: make([][]int, len(m.Bindings)),
 	}
 	defs := map[roleKey][]int{}
@@ -151,6 +171,16 @@ func (m *Model) resolveRBAC(objects []*Extracted, accounts byName[*ServiceAccoun
 		b := &m.Bindings[bi]
 		ix.defs[bi] = defs[roleKey{b.Kind, b.Namespace, b.Name}]
 	}
+	sourceOf := map[int]int{} // m.Roles index -> source role
+	sourceIdx := func(i int) int {
+		if k, ok := sourceOf[i]; ok {
+			return k
+		}
+		r := &m.Roles[i]
+		sourceOf[i] = len(ix.sources)
+		ix.sources = append(ix.sources, &sourceRole{name: r.Kind + " " + qualified(r.Namespace, r.Name), ref: refTo(r.Ref), rules: r.Rules})
+		return sourceOf[i]
+	}
 	inputRole := map[int]int{} // m.Roles index -> effective role
 	builtin := map[string]int{}
 	effectiveOf := func(i int) int {
@@ -158,8 +188,7 @@ func (m *Model) resolveRBAC(objects []*Extracted, accounts byName[*ServiceAccoun
 			return e
 		}
 		r := &m.Roles[i]
-		ref := r.Ref
-		er := &effectiveRole{role: boundRole{ref: &ref, kind: r.Kind, namespace: r.Namespace, name: r.Name}}
+		er := &effectiveRole{role: boundRole{ref: refTo(r.Ref), kind: r.Kind, namespace: r.Namespace, name: r.Name}}
 		if r.Aggregated {
 			seen := map[int]bool{i: true}
 			var walk func(int)
@@ -173,23 +202,15 @@ func (m *Model) resolveRBAC(objects []*Extracted, accounts byName[*ServiceAccoun
 						walk(j)
 						continue
 					}
-					if budget -= len(m.Roles[j].Rules); budget < 0 {
+					if budget--; budget < 0 {
 						return
 					}
-					jref := m.Roles[j].Ref
-					for _, pr := range m.Roles[j].Rules {
-						er.rules = append(er.rules, pr)
-						er.ruleRefs = append(er.ruleRefs, &jref)
-					}
+					er.parts = append(er.parts, sourceIdx(j))
 				}
 			}
 			walk(i)
 		} else {
-			er.rules = r.Rules
-			er.ruleRefs = make([]*int, len(r.Rules))
-			for k := range er.ruleRefs {
-				er.ruleRefs[k] = &ref
-			}
+			er.parts = []int{sourceIdx(i)}
 		}
 		inputRole[i] = len(ix.effective)
 		ix.effective = append(ix.effective, er)
@@ -199,8 +220,8 @@ func (m *Model) resolveRBAC(objects []*Extracted, accounts byName[*ServiceAccoun
 		if e, ok := builtin[name]; ok {
 			return e
 		}
-		rules := builtinRoles[name]
-		er := &effectiveRole{role: boundRole{kind: kindCluster, name: name, builtin: true}, rules: rules, ruleRefs: make([]*int, len(rules))}
+		ix.sources = append(ix.sources, &sourceRole{name: kindCluster + " " + name + " (built in)", rules: builtinRoles[name]})
+		er := &effectiveRole{role: boundRole{kind: kindCluster, name: name, builtin: true}, parts: []int{len(ix.sources) - 1}}
 		builtin[name] = len(ix.effective)
 		ix.effective = append(ix.effective, er)
 		return builtin[name]
@@ -267,16 +288,16 @@ func (m *Model) resolveRBAC(objects []*Extracted, accounts byName[*ServiceAccoun
 		}
 	}
 	if budget < 0 {
-		m.Notes = append(m.Notes, fmt.Sprintf("aggregated ClusterRoles were resolved only in part: the input pairs more aggregation rules with ClusterRoles than salint examines (%d selector tests and rules); SA070 may miss permissions they grant", aggregationBudget))
+		m.Notes = append(m.Notes, fmt.Sprintf("aggregated ClusterRoles were resolved only in part: the input pairs more aggregation rules with ClusterRoles than salint examines (%d selector tests and roles); SA070 may miss permissions they grant", aggregationBudget))
 	}
 	m.rbac = ix
 }
 
 // aggregationBudget bounds the work of resolving aggregated ClusterRoles:
-// selector tests plus rules gathered. Real clusters need a few thousand;
+// selector tests plus roles gathered. Real clusters need a few thousand;
 // past the budget the rest of the aggregation is left out, and the run
 // says so (Model.Notes).
-var aggregationBudget = 20_000_000
+var aggregationBudget = 5_000_000
 
 // roleName is how configuration names a role: "ClusterRole/name" or
 // "Role/namespace/name".
@@ -323,45 +344,40 @@ func (m *Model) boundBy(ns, name string) *BindingLink {
 	return &BindingLink{Ref: b.Ref, Name: b.Kind + " " + qualified(b.Namespace, b.Name), Subject: s.Kind + " " + s.Name, Path: s.NamePath}
 }
 
-// ClassifyRole is a bound role as the engine classifies it: its effective
-// rules, numbered by their position.
+// ClassifyRole is a granted role as the engine classifies it: a role whose
+// own rules some binding grants, directly or by aggregation.
 type ClassifyRole struct {
 	Key   int          `json:"key"`
 	Rules []PolicyRule `json:"rules"`
 }
 
-// GrantRoles returns every role a binding in the input grants, for the
-// engine to classify before the rules run.
+// GrantRoles returns every role whose rules a binding in the input grants,
+// each once, for the engine to classify before the rules run.
 func (m *Model) GrantRoles() []ClassifyRole {
 	if m.rbac == nil {
 		return nil
 	}
-	out := make([]ClassifyRole, 0, len(m.rbac.effective))
-	for k, er := range m.rbac.effective {
-		rules := make([]PolicyRule, len(er.rules))
-		for i, r := range er.rules {
-			r.Index = i
-			rules[i] = r
-		}
-		out = append(out, ClassifyRole{Key: k, Rules: rules})
+	out := make([]ClassifyRole, len(m.rbac.sources))
+	for k, src := range m.rbac.sources {
+		out[k] = ClassifyRole{Key: k, Rules: src.rules}
 	}
 	return out
 }
 
 // Classification gives the most severe danger of each rule of each role
-// GrantRoles returned, by key and rule position, with its rank: 0 (and nil)
+// GrantRoles returned, by key and rule index, with its rank: 0 (and nil)
 // for a rule nothing flags, higher for worse.
 type Classification func(key, rule int) (rank int, danger *Danger)
 
 // bestGrant is the most dangerous grant of an account, and how many of its
 // grants are dangerous.
 type bestGrant struct {
-	rank   int
-	danger *Danger
-	src    grantSource
-	rule   int // position in the effective role
-	count  int
-	direct bool
+	rank       int
+	danger     *Danger
+	src        grantSource
+	part, rule int // the source (position in the effective role's parts) and its rule
+	count      int
+	direct     bool
 }
 
 // better orders candidate grants: higher rank, then a direct subject before
@@ -376,10 +392,7 @@ func (a bestGrant) better(b bestGrant) bool {
 	if c := cmp.Compare(a.src.binding, b.src.binding); c != 0 {
 		return c < 0
 	}
-	if c := cmp.Compare(a.src.subject, b.src.subject); c != 0 {
-		return c < 0
-	}
-	return a.rule < b.rule
+	return a.src.subject < b.src.subject
 }
 
 func (ix *rbacIndex) scan(file string, sources []grantSource, direct bool, cls Classification, acc *bestGrant) {
@@ -388,18 +401,42 @@ func (ix *rbacIndex) scan(file string, sources []grantSource, direct bool, cls C
 		if e < 0 || !ix.counts(src.binding, file) {
 			continue
 		}
-		for r := range ix.effective[e].rules {
-			rank, danger := cls(e, r)
+		sum := ix.summary(e, cls)
+		if sum.rank == 0 {
+			continue
+		}
+		acc.count += sum.dangerCount
+		c := bestGrant{rank: sum.rank, danger: sum.danger, src: src, part: sum.part, rule: sum.rule, direct: direct}
+		if acc.rank == 0 || c.better(*acc) {
+			c.count = acc.count
+			*acc = c
+		}
+	}
+}
+
+// summary judges an effective role once: its most dangerous rule (the first
+// of the highest rank, in the order of its parts and rules) and how many of
+// its rules are dangerous.
+func (ix *rbacIndex) summary(e int, cls Classification) *roleSummary {
+	er := ix.effective[e]
+	if er.sum != nil {
+		return er.sum
+	}
+	sum := &roleSummary{}
+	for p, k := range er.parts {
+		for r := range ix.sources[k].rules {
+			rank, danger := cls(k, r)
 			if rank <= 0 || danger == nil {
 				continue
 			}
-			acc.count++
-			if c := (bestGrant{rank: rank, danger: danger, src: src, rule: r, direct: direct}); acc.rank == 0 || c.better(*acc) {
-				c.count = acc.count
-				*acc = c
+			sum.dangerCount++
+			if rank > sum.rank {
+				sum.rank, sum.danger, sum.part, sum.rule = rank, danger, p, r
 			}
 		}
 	}
+	er.sum = sum
+	return sum
 }
 
 // accountGrant finds the most dangerous grant of a ServiceAccount, as seen
@@ -431,7 +468,7 @@ func (ix *rbacIndex) accountGrant(ns, name, file string, cls Classification) bes
 // hold it.
 func (m *Model) grant(g bestGrant) (out *Grant) {
 	ix := m.rbac
-	key := [3]int{g.src.binding, g.src.subject, g.rule}
+	key := [2]int{g.src.binding, g.src.subject}
 	if out, ok := ix.grants[key]; ok {
 		return out
 	}
@@ -439,12 +476,13 @@ func (m *Model) grant(g bestGrant) (out *Grant) {
 	b := &m.Bindings[g.src.binding]
 	s := &b.Subjects[g.src.subject]
 	er := ix.effective[ix.bindingTo[g.src.binding]]
-	rule := er.rules[g.rule]
+	src := ix.sources[er.parts[g.part]]
+	rule := src.rules[g.rule]
 	out = &Grant{
 		BindingRef: b.Ref, BindingName: b.Kind + " " + qualified(b.Namespace, b.Name),
 		Subject: s.Kind + " " + s.Name, SubjectPath: s.NamePath,
 		RoleRefPath: b.RoleRef.NamePath, RoleName: er.role.kind + " " + qualified(er.role.namespace, er.role.name),
-		RuleIndex: rule.Index, RuleRef: er.ruleRefs[g.rule], Danger: *g.danger,
+		RuleIndex: rule.Index, RuleHolder: src.name, RuleRef: src.ref, Danger: *g.danger,
 	}
 	if s.Kind == rbacv1.ServiceAccountKind {
 		out.Subject = s.Kind + " " + qualified(s.AccountNamespace, s.Name)
@@ -452,12 +490,8 @@ func (m *Model) grant(g bestGrant) (out *Grant) {
 	if er.role.builtin {
 		out.RoleName += " (built in)"
 	}
-	out.RuleHolder = out.RoleName
-	if r := out.RuleRef; r != nil {
+	if src.ref != nil {
 		out.RulePath = rule.Path.Child(g.danger.Field, g.danger.Item)
-		if er.role.ref != nil && *r != *er.role.ref {
-			out.RuleHolder = kindCluster + " " + m.Objects[*r].Name
-		}
 	}
 	if b.Kind == kindRoleBinding {
 		out.Namespace = b.Namespace
@@ -543,6 +577,6 @@ func (m *Model) ResolveTokens(cls Classification) {
 	}
 	if m.rbac != nil {
 		// The memos served this pass only.
-		m.rbac.best, m.rbac.bestGroup, m.rbac.grants = map[fileKey]bestGrant{}, map[fileKey]bestGrant{}, map[[3]int]*Grant{}
+		m.rbac.best, m.rbac.bestGroup, m.rbac.grants = map[fileKey]bestGrant{}, map[fileKey]bestGrant{}, map[[2]int]*Grant{}
 	}
 }

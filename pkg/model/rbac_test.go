@@ -1,6 +1,7 @@
 package model_test
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -542,5 +543,44 @@ type: kubernetes.io/service-account-token
 	clear(m.Roles)
 	if *w.ServiceAccount.Ref != wantSA || *b.RoleRef.Ref != wantRole || *m.Secrets[0].ServiceAccount.Ref != wantSecret || *b.Subjects[0].Ref != wantSubject {
 		t.Error("a ref changed when the facts it was taken from were released")
+	}
+}
+
+// A ClusterRole that several bound roles aggregate is handed to the engine
+// once, so hostile input cannot multiply the work by aggregating it often.
+func TestAggregatedPartIsClassifiedOnce(t *testing.T) {
+	var y strings.Builder
+	y.WriteString(`
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: part, labels: {agg: "yes"}}
+rules: [{apiGroups: [""], resources: [secrets], verbs: [get]}]
+`)
+	for i := range 5 {
+		fmt.Fprintf(&y, `---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: agg%d}
+aggregationRule: {clusterRoleSelectors: [{matchLabels: {agg: "yes"}}]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: b%d}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: agg%d}
+subjects: [{kind: ServiceAccount, name: s, namespace: ns1}]
+`, i, i, i)
+	}
+	y.WriteString(`---
+apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: ns1}
+spec: {serviceAccountName: s}
+`)
+	m := resolve(t, y.String(), model.Options{}, map[string]int{"secrets": 4})
+	if got := len(m.GrantRoles()); got != 1 {
+		t.Errorf("%d roles to classify, want the one part once", got)
+	}
+	if tok := workload(m, "p").Tokens[0]; tok.Grant == nil || tok.Grant.RuleHolder != "ClusterRole part" || tok.DangerousGrants != 5 {
+		t.Errorf("token %+v, want the part's rule through five bindings", tok)
 	}
 }

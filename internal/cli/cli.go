@@ -114,7 +114,7 @@ func lintCommand(ctx context.Context, o *Options, eng *engine.Engine, env Env) (
 	if root, err = filepath.Abs(root); err != nil {
 		return ExitError, fmt.Errorf("--sarif-root: %w", err)
 	}
-	ropts := report.Options{SARIFRoot: root, SARIFCategory: o.SARIFCategory, WorkDir: wd}
+	ropts := report.Options{SARIFRoot: root, SARIFCategory: o.SARIFCategory, WorkDir: wd, ShowSuppressed: o.ShowSuppressed}
 
 	out := env.Stdout
 	if o.Output != "" && o.Output != "-" {

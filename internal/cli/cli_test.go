@@ -321,3 +321,47 @@ func TestTextLineFormat(t *testing.T) {
 		t.Errorf("only %d finding lines", findings)
 	}
 }
+
+// TestShowSuppressed: suppressed findings are counted but listed only with
+// --show-suppressed, with their reason (text), suppressed/justification
+// (JSON) and SARIF suppressions; they never decide the exit code.
+func TestShowSuppressed(t *testing.T) {
+	chdirRoot(t)
+	dir := "testdata/manifests/suppression"
+	out, _, code := runSalint(t, "", dir)
+	if strings.Contains(out, "[suppressed") || !strings.Contains(out, "1 finding (") || !strings.Contains(out, "2 suppressed") || code != ExitFindings {
+		t.Errorf("default: exit %d\n%s", code, out)
+	}
+	out, _, _ = runSalint(t, "", "--show-suppressed", dir)
+	if !strings.Contains(out, "[suppressed: the reporter reads ConfigMaps through the API]") {
+		t.Errorf("--show-suppressed does not show the reason:\n%s", out)
+	}
+	out, _, _ = runSalint(t, "", "--show-suppressed", "-f", "json", dir)
+	var rep struct {
+		Summary  struct{ Findings, Suppressed int }
+		Findings []struct {
+			RuleID        string `json:"ruleId"`
+			Suppressed    bool
+			Justification string
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	suppressed := 0
+	for _, f := range rep.Findings {
+		if f.Suppressed {
+			suppressed++
+		}
+	}
+	if rep.Summary.Findings != 1 || rep.Summary.Suppressed != 2 || len(rep.Findings) != 3 || suppressed != 2 {
+		t.Errorf("JSON with --show-suppressed: %+v", rep)
+	}
+	out, _, _ = runSalint(t, "", "--show-suppressed", "-f", "sarif", dir)
+	if strings.Count(out, `"suppressions"`) != 2 {
+		t.Errorf("SARIF with --show-suppressed carries %d suppressions, want 2", strings.Count(out, `"suppressions"`))
+	}
+	if out, _, _ = runSalint(t, "", "-f", "sarif", dir); strings.Contains(out, `"suppressions"`) {
+		t.Error("SARIF lists suppressed findings without --show-suppressed")
+	}
+}

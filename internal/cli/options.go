@@ -37,20 +37,22 @@ const (
 
 // Options is a parsed command line.
 type Options struct {
-	Command       Command
-	Paths         []string
-	Format        string
-	Output        string
-	FailOn        finding.Severity
-	FailOnNone    bool
-	MinSeverity   finding.Severity
-	Namespace     string
-	Jobs          int
-	MaxFileSize   int64
-	Exclude       []string
-	NoColor       bool
-	SARIFRoot     string
-	SARIFCategory string
+	Command     Command
+	Paths       []string
+	Format      string
+	Output      string
+	FailOn      finding.Severity
+	FailOnNone  bool
+	MinSeverity finding.Severity
+	Namespace   string
+	Jobs        int
+	MaxFileSize int64
+	Exclude     []string
+	NoColor     bool
+	// ShowSuppressed lists the findings the manifests suppress.
+	ShowSuppressed bool
+	SARIFRoot      string
+	SARIFCategory  string
 	// RuleFormat is the format of `salint rules`.
 	RuleFormat string
 	// Explain is the rule ID or name of `salint explain`.
@@ -198,6 +200,7 @@ func flagSet(o *Options, failOn, minSeverity *string, help, version *bool) *pfla
 	fs.IntVar(&o.Jobs, "jobs", runtime.GOMAXPROCS(0), "files parsed and rules evaluated in parallel")
 	fs.Int64Var(&o.MaxFileSize, "max-file-size", loader.DefaultMaxFileSize, "largest file read, in `bytes`")
 	fs.BoolVar(&o.NoColor, "no-color", false, "never colour the text output (also: NO_COLOR)")
+	fs.BoolVar(&o.ShowSuppressed, "show-suppressed", false, "also list findings suppressed by salint.io/ignore annotations and # salint:ignore comments")
 	fs.StringVar(&o.SARIFRoot, "sarif-root", "", "directory SARIF paths are relative to (default: the working directory)")
 	fs.StringVar(&o.SARIFCategory, "sarif-category", "", "SARIF automationDetails.id, to tell several uploads apart")
 	fs.BoolVarP(help, "help", "h", false, "show this help")

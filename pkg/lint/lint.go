@@ -109,12 +109,19 @@ func Run(ctx context.Context, eng *engine.Engine, cfg Config) (*finding.Report, 
 		return nil, err
 	}
 
-	rep.Findings = locateAll(raws, m, files, cfg.MinSeverity, jobs)
+	known := func(idOrName string) bool { return eng.Rule(idOrName) != nil }
+	var supNotes []string
+	rep.Findings, supNotes = locateAll(raws, m, files, cfg.MinSeverity, jobs, known)
+	rep.Notes = append(rep.Notes, supNotes...)
 	rep.Summary.BySeverity = map[finding.Severity]int{}
 	for _, f := range rep.Findings {
+		if f.Suppressed {
+			rep.Summary.Suppressed++
+			continue
+		}
 		rep.Summary.BySeverity[f.Severity]++
+		rep.Summary.Findings++
 	}
-	rep.Summary.Findings = len(rep.Findings)
 	finding.Sort(rep.Findings)
 	finding.SortErrors(rep.Errors)
 	return rep, nil
@@ -190,7 +197,7 @@ func readFile(in loader.Input, cfg Config, opts loader.Options) (f *loader.File,
 
 // locateAll turns raw findings into located ones, a file at a time across
 // workers, so that each file with findings is read once.
-func locateAll(raws []engine.Raw, m *model.Model, files []*loader.File, minSeverity finding.Severity, jobs int) []finding.Finding {
+func locateAll(raws []engine.Raw, m *model.Model, files []*loader.File, minSeverity finding.Severity, jobs int, known func(string) bool) ([]finding.Finding, []string) {
 	byFile := map[string][]int{}
 	var order []string
 	for i, raw := range raws {
@@ -208,23 +215,40 @@ func locateAll(raws []engine.Raw, m *model.Model, files []*loader.File, minSever
 		fileByPath[f.Path] = f
 	}
 	out := make([][]finding.Finding, len(order))
+	notes := make([][]string, len(order))
 	par.Each(len(order), jobs, func(i int) {
 		fs := make([]finding.Finding, 0, len(byFile[order[i]]))
+		objs := make([]*model.Extracted, 0, len(byFile[order[i]]))
 		for _, r := range byFile[order[i]] {
 			fs = append(fs, locate(raws[r], m))
+			objs = append(objs, m.Objects[raws[r].Ref])
 		}
-		slices.SortFunc(fs, func(a, b finding.Finding) int { return cmp.Compare(a.Line, b.Line) })
+		idx := make([]int, len(fs))
+		for j := range idx {
+			idx[j] = j
+		}
+		slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(fs[a].Line, fs[b].Line) })
 		src := readLines(fileByPath[order[i]])
-		for j := range fs {
-			fs[j].SourceLine = src.get(fs[j].Line)
+		sup := &suppressor{known: known, seen: map[string]bool{}}
+		sorted := make([]finding.Finding, len(fs))
+		for k, j := range idx {
+			f := &fs[j]
+			above := src.get(f.Line - 1)
+			f.SourceLine = src.get(f.Line)
+			if !sup.annotation(f, objs[j]) {
+				sup.comment(f, f.SourceLine, above)
+			}
+			sorted[k] = *f
 		}
-		out[i] = fs
+		out[i], notes[i] = sorted, sup.notes
 	})
 	var all []finding.Finding
-	for _, fs := range out {
-		all = append(all, fs...)
+	var allNotes []string
+	for i := range out {
+		all = append(all, out[i]...)
+		allNotes = append(allNotes, notes[i]...)
 	}
-	return all
+	return all, allNotes
 }
 
 func locate(raw engine.Raw, m *model.Model) finding.Finding {

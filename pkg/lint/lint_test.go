@@ -129,3 +129,80 @@ spec:
 		t.Errorf("--min-severity high must drop the medium SA031, got %v", ids)
 	}
 }
+
+// TestManifestSuppression: the salint.io/ignore annotation and the
+// "# salint:ignore" comment (on the offending line or the line above, in
+// plain YAML and in helm template output) suppress findings, which are
+// counted, kept with their reason, and do not count as findings.
+func TestManifestSuppression(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "plain.yaml", `apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: api
+  namespace: shop
+  annotations:
+    salint.io/ignore: "SA012, SA999"
+    salint.io/ignore-reason: pods opt in one by one
+---
+# salint:ignore SA012 the first line of this document is suppressed from above
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: batch, namespace: shop}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: shop}
+spec:
+  serviceAccountName: api
+  automountServiceAccountToken: true # salint:ignore automount-token web calls the API
+  containers: [{name: web, image: web}]
+`)
+	write(t, dir, "rendered.yaml", `---
+# Source: shop/templates/worker.yaml
+apiVersion: v1
+kind: Pod
+metadata: {name: worker, namespace: shop}
+spec:
+  serviceAccountName: api
+  # salint:ignore SA010 the worker watches ConfigMaps
+  automountServiceAccountToken: true
+  containers: [{name: w, image: w}]
+`)
+	rep, err := lint.Run(context.Background(), newEngine(t), lint.Config{Paths: []string{dir}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, f := range rep.Findings {
+		if f.Suppressed {
+			got[f.Rule.ID+" "+f.Object.Name] = f.Justification
+		}
+	}
+	want := map[string]string{
+		"SA012 api":    "pods opt in one by one",
+		"SA012 batch":  "the first line of this document is suppressed from above",
+		"SA010 web":    "web calls the API",
+		"SA010 worker": "the worker watches ConfigMaps",
+	}
+	if len(got) != len(want) {
+		t.Errorf("suppressed %v, want %v", got, want)
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s: suppressed with %q, want %q", k, got[k], v)
+		}
+	}
+	unsuppressed := 0
+	for _, f := range rep.Findings {
+		if !f.Suppressed {
+			unsuppressed++
+		}
+	}
+	if rep.Summary.Suppressed != 4 || rep.Summary.Findings != unsuppressed {
+		t.Errorf("summary %+v: want 4 suppressed and findings counting only the rest (%d)", rep.Summary, unsuppressed)
+	}
+	if len(rep.Notes) != 1 || !strings.Contains(rep.Notes[0], `"SA999"`) || !strings.Contains(rep.Notes[0], "plain.yaml:7:") {
+		t.Errorf("notes %q, want one warning for SA999 at plain.yaml:7", rep.Notes)
+	}
+}

@@ -1,6 +1,8 @@
 package model
 
 import (
+	"strings"
+
 	appsv1 "k8s.io/api/apps/v1"
 	appsv1beta1 "k8s.io/api/apps/v1beta1"
 	appsv1beta2 "k8s.io/api/apps/v1beta2"
@@ -89,10 +91,20 @@ func podSpecs(v any) []podSpec {
 	return nil
 }
 
+// Annotations that suppress findings on an object.
+const (
+	IgnoreAnnotation       = "salint.io/ignore"
+	IgnoreReasonAnnotation = "salint.io/ignore-reason"
+)
+
 // Extracted holds the facts of one object before references are resolved.
 type Extracted struct {
 	Ident
-	Source         *loader.Object
+	Source *loader.Object
+	// Ignore is the object's salint.io/ignore annotation, split at commas
+	// (nil without it), and IgnoreReason its salint.io/ignore-reason.
+	Ignore         []string
+	IgnoreReason   string
 	workloads      []Workload
 	serviceAccount *ServiceAccount
 	secret         *Secret
@@ -115,6 +127,16 @@ func Extract(o *loader.Object, defaultNamespace string) *Extracted {
 	x := &Extracted{
 		Ident:  Ident{APIVersion: o.APIVersion, Kind: o.Kind, Namespace: ns, Name: o.Name},
 		Source: o,
+	}
+	if ann := annotations(o.Value); ann != nil {
+		if v, ok := ann[IgnoreAnnotation]; ok {
+			for _, id := range strings.Split(v, ",") {
+				if id = strings.TrimSpace(id); id != "" {
+					x.Ignore = append(x.Ignore, id)
+				}
+			}
+			x.IgnoreReason = strings.TrimSpace(ann[IgnoreReasonAnnotation])
+		}
 	}
 	has := o.Positions.Has
 	for _, ps := range podSpecs(o.Value) {
@@ -164,6 +186,21 @@ func Extract(o *loader.Object, defaultNamespace string) *Extracted {
 }
 
 func strPtr(s string) *string { return &s }
+
+// annotations returns the metadata.annotations of a decoded object.
+func annotations(v any) map[string]string {
+	switch o := v.(type) {
+	case interface{ GetAnnotations() map[string]string }:
+		return o.GetAnnotations()
+	case *TemplateCRD:
+		return o.Metadata.Annotations
+	case *ArgoWorkflow:
+		return o.Metadata.Annotations
+	case *ArgoCronWorkflow:
+		return o.Metadata.Annotations
+	}
+	return nil
+}
 
 func workload(id Ident, ps podSpec, has func(loader.Path) bool) Workload {
 	s, base := ps.spec, ps.path

@@ -93,7 +93,13 @@ func ReadModules(fsys fs.FS) ([]*ast.Module, error) {
 
 // New compiles the rule modules of fsys and prepares the query.
 func New(ctx context.Context, fsys fs.FS) (*Engine, error) {
-	mods, err := ReadModules(fsys)
+	return NewWithPolicies(ctx, fsys, nil)
+}
+
+// NewWithPolicies compiles the built-in rule modules of builtin and the
+// user's policies (see policy.go), sandboxed, and prepares the query.
+func NewWithPolicies(ctx context.Context, builtin fs.FS, policies []Policy) (*Engine, error) {
+	mods, err := ReadModules(builtin)
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +116,7 @@ func New(ctx context.Context, fsys fs.FS) (*Engine, error) {
 		if err != nil {
 			return nil, err
 		}
-		if r.Examples, err = readExamples(fsys, m.Package.Location.File); err != nil {
+		if r.Examples, err = readExamples(builtin, m.Package.Location.File); err != nil {
 			return nil, err
 		}
 		if other, dup := ids[r.ID]; dup {
@@ -121,15 +127,21 @@ func New(ctx context.Context, fsys fs.FS) (*Engine, error) {
 		e.byPackage[r.Package] = r
 		e.params[r.ID] = params
 	}
+	// User policies join the built-in rules (policy.go).
+	policyFiles, err := e.addPolicies(policies, ids, byFile)
+	if err != nil {
+		return nil, err
+	}
 	sort.Slice(e.rules, func(i, j int) bool { return e.rules[i].ID < e.rules[j].ID })
-	// Compile once for both queries.
-	compiler := ast.NewCompiler().WithDefaultRegoVersion(ast.RegoV1)
+	// Compile once for both queries, every module within the sandbox.
+	caps, _ := sandbox()
+	compiler := ast.NewCompiler().WithDefaultRegoVersion(ast.RegoV1).WithCapabilities(caps)
 	if compiler.Compile(byFile); compiler.Failed() {
-		return nil, fmt.Errorf("compiling rules: %w", compiler.Errors)
+		return nil, compileError(compiler.Errors, policyFiles)
 	}
 	prepare := func(query string) (rego.PreparedEvalQuery, error) {
 		q, err := rego.New(
-			rego.Query(query), rego.SetRegoVersion(ast.RegoV1), rego.Compiler(compiler),
+			rego.Query(query), rego.SetRegoVersion(ast.RegoV1), rego.Compiler(compiler), rego.Capabilities(caps),
 			// Keep results as Rego values: decode reads them directly.
 			rego.GenerateJSON(func(t *ast.Term, _ *rego.EvalContext) (any, error) { return t, nil }),
 		).PrepareForEval(ctx)

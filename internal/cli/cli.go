@@ -13,6 +13,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/version"
 
 	"github.com/salint/salint/internal/ruledoc"
+	"github.com/salint/salint/pkg/baseline"
 	"github.com/salint/salint/pkg/engine"
 	"github.com/salint/salint/pkg/finding"
 	"github.com/salint/salint/pkg/lint"
@@ -67,8 +68,15 @@ func run(o *Options, env Env) (int, error) {
 		return ExitOK, nil
 	}
 	ctx := context.Background()
-	eng, err := engine.New(ctx, rules.FS)
+	var policies []engine.Policy
+	for _, dir := range o.Policies {
+		policies = append(policies, engine.Policy{Name: dir, FS: os.DirFS(dir)})
+	}
+	eng, err := engine.NewWithPolicies(ctx, rules.FS, policies)
 	if err != nil {
+		if len(policies) > 0 {
+			return ExitError, fmt.Errorf("loading the rules: %w", err)
+		}
 		return ExitError, fmt.Errorf("loading the built-in rules: %w", err)
 	}
 	switch o.Command {
@@ -103,6 +111,16 @@ func lintCommand(ctx context.Context, o *Options, eng *engine.Engine, env Env) (
 	for _, r := range rep.Rules {
 		r.Doc = ruledoc.Page(r)
 	}
+	if o.WriteBaseline != "" {
+		if err := writeBaseline(o.WriteBaseline, rep, env); err != nil {
+			return ExitError, err
+		}
+	}
+	if o.Baseline != "" {
+		if err := applyBaseline(o.Baseline, rep); err != nil {
+			return ExitError, err
+		}
+	}
 	wd, err := os.Getwd()
 	if err != nil {
 		return ExitError, fmt.Errorf("finding the working directory: %w", err)
@@ -135,7 +153,61 @@ func lintCommand(ctx context.Context, o *Options, eng *engine.Engine, env Env) (
 			return ExitError, fmt.Errorf("writing the report: %w", err)
 		}
 	}
+	if o.WriteBaseline != "" && len(rep.Errors) == 0 {
+		return ExitOK, nil // the findings are now the accepted baseline
+	}
 	return exitCode(rep, o), nil
+}
+
+// writeBaseline records the findings the manifests do not suppress (a
+// suppressed finding stays suppressed by its own marker).
+func writeBaseline(name string, rep *finding.Report, env Env) error {
+	var keep []finding.Finding
+	for _, f := range rep.Findings {
+		if !f.Suppressed {
+			keep = append(keep, f)
+		}
+	}
+	f, err := os.Create(name)
+	if err != nil {
+		return fmt.Errorf("writing the baseline: %w", err)
+	}
+	if err := baseline.Write(f, keep); err != nil {
+		f.Close()
+		return fmt.Errorf("writing the baseline %s: %w", name, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("writing the baseline %s: %w", name, err)
+	}
+	fmt.Fprintf(env.Stderr, "salint: recorded %d findings in the baseline %s\n", len(keep), name)
+	return nil
+}
+
+// applyBaseline drops the findings a baseline records and says how many.
+func applyBaseline(name string, rep *finding.Report) error {
+	f, err := os.Open(name)
+	if err != nil {
+		return fmt.Errorf("reading the baseline: %w", err)
+	}
+	defer f.Close()
+	b, err := baseline.Read(f, name)
+	if err != nil {
+		return err
+	}
+	kept, n := b.Filter(rep.Findings)
+	rep.Findings = kept
+	rep.Summary.Findings, rep.Summary.Suppressed = 0, 0
+	rep.Summary.BySeverity = map[finding.Severity]int{}
+	for _, f := range kept {
+		if f.Suppressed {
+			rep.Summary.Suppressed++
+			continue
+		}
+		rep.Summary.Findings++
+		rep.Summary.BySeverity[f.Severity]++
+	}
+	rep.Notes = append(rep.Notes, fmt.Sprintf("%d findings recorded in the baseline %s are not reported", n, name))
+	return nil
 }
 
 // exitCode applies SPEC §4: errors win over findings.

@@ -365,3 +365,69 @@ func TestShowSuppressed(t *testing.T) {
 		t.Error("SARIF lists suppressed findings without --show-suppressed")
 	}
 }
+
+// TestBaselineFlags: --write-baseline records today's findings (and exits
+// 0), --baseline then hides them and says how many, a new finding still
+// fails the run, and a broken baseline is an error naming the file.
+func TestBaselineFlags(t *testing.T) {
+	dir := t.TempDir()
+	manifest := filepath.Join(dir, "app.yaml")
+	sa := "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: web, namespace: shop}\n"
+	if err := os.WriteFile(manifest, []byte(sa), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	base := filepath.Join(t.TempDir(), "baseline.json")
+	_, stderr, code := runSalint(t, "", "--write-baseline", base, manifest)
+	if code != ExitOK || !strings.Contains(stderr, "recorded 1 findings in the baseline") {
+		t.Fatalf("--write-baseline: exit %d, stderr %q", code, stderr)
+	}
+	out, _, code := runSalint(t, "", "--baseline", base, manifest)
+	if code != ExitOK || !strings.Contains(out, "1 findings recorded in the baseline") || !strings.Contains(out, "0 findings (") {
+		t.Errorf("--baseline: exit %d\n%s", code, out)
+	}
+	// Three lines on top move every finding; a new object adds one.
+	moved := "# one\n# two\n# three\n" + sa + "---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: api, namespace: shop}\n"
+	if err := os.WriteFile(manifest, []byte(moved), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _, code = runSalint(t, "", "--baseline", base, manifest)
+	if code != ExitFindings || !strings.Contains(out, "1 finding (") || !strings.Contains(out, "(ServiceAccount shop/api)") || strings.Contains(out, "shop/web)") {
+		t.Errorf("--baseline after edits: exit %d\n%s", code, out)
+	}
+	if err := os.WriteFile(base, []byte("{\"schemaVersion\": 1,\n  \"tool\": \"salint\",\n  \"findings\": [,]}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code = runSalint(t, "", "--baseline", base, manifest)
+	if code != ExitError || !strings.Contains(stderr, base+":3:") {
+		t.Errorf("broken baseline: exit %d, stderr %q", code, stderr)
+	}
+}
+
+// TestCustomPolicy: a --policy directory's rule reports in every format
+// like a built-in one, and a policy reaching for the network is refused.
+func TestCustomPolicy(t *testing.T) {
+	chdirRoot(t)
+	pol := "testdata/policies/acme_token_audience"
+	bad := pol + "/examples/bad.yaml"
+	out, _, code := runSalint(t, "", "--policy", pol, bad)
+	if code != ExitFindings || !strings.Contains(out, "ACME001 acme-token-audience:") {
+		t.Errorf("text: exit %d\n%s", code, out)
+	}
+	out, _, _ = runSalint(t, "", "--policy", pol, "-f", "json", bad)
+	if !strings.Contains(out, `"ruleId": "ACME001"`) {
+		t.Errorf("JSON lacks the custom finding:\n%s", out)
+	}
+	out, _, _ = runSalint(t, "", "--policy", pol, "-f", "sarif", bad)
+	if !strings.Contains(out, `"ruleId": "ACME001"`) || !strings.Contains(out, `"id": "ACME001"`) {
+		t.Errorf("SARIF lacks the custom rule or result")
+	}
+	dir := t.TempDir()
+	leak := "# METADATA\n# title: Leaks\n# description: Calls out.\n# custom:\n#   id: LEAK001\n#   name: leak\n#   severity: low\n#   category: identity\n#   remediation: None.\n#   references: [https://example.com]\npackage salint.rules.leak\n\nfindings contains {\"ref\": w.ref, \"path\": [], \"msg\": http.send({\"method\": \"GET\", \"url\": \"https://example.com\"}).body} if {\n\tsome w in input.workloads\n}\n"
+	if err := os.WriteFile(filepath.Join(dir, "leak.rego"), []byte(leak), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := runSalint(t, "", "--policy", dir, bad)
+	if code != ExitError || !strings.Contains(stderr, "leak.rego:13: http.send is not allowed") {
+		t.Errorf("network policy: exit %d, stderr %q", code, stderr)
+	}
+}

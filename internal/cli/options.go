@@ -51,8 +51,13 @@ type Options struct {
 	NoColor     bool
 	// ShowSuppressed lists the findings the manifests suppress.
 	ShowSuppressed bool
-	SARIFRoot      string
-	SARIFCategory  string
+	// Policies are directories of custom Rego rules (docs/custom-rules.md).
+	Policies []string
+	// Baseline reports only findings not recorded in this file;
+	// WriteBaseline records today's findings in that file.
+	Baseline, WriteBaseline string
+	SARIFRoot               string
+	SARIFCategory           string
 	// RuleFormat is the format of `salint rules`.
 	RuleFormat string
 	// Explain is the rule ID or name of `salint explain`.
@@ -200,6 +205,9 @@ func flagSet(o *Options, failOn, minSeverity *string, help, version *bool) *pfla
 	fs.IntVar(&o.Jobs, "jobs", runtime.GOMAXPROCS(0), "files parsed and rules evaluated in parallel")
 	fs.Int64Var(&o.MaxFileSize, "max-file-size", loader.DefaultMaxFileSize, "largest file read, in `bytes`")
 	fs.BoolVar(&o.NoColor, "no-color", false, "never colour the text output (also: NO_COLOR)")
+	fs.StringArrayVar(&o.Policies, "policy", nil, "also run the custom Rego rules of `DIR` (repeatable; see docs/custom-rules.md)")
+	fs.StringVar(&o.Baseline, "baseline", "", "report only findings not recorded in the baseline `FILE`")
+	fs.StringVar(&o.WriteBaseline, "write-baseline", "", "record today's findings in the baseline `FILE` (the exit status then ignores them)")
 	fs.BoolVar(&o.ShowSuppressed, "show-suppressed", false, "also list findings suppressed by salint.io/ignore annotations and # salint:ignore comments")
 	fs.StringVar(&o.SARIFRoot, "sarif-root", "", "directory SARIF paths are relative to (default: the working directory)")
 	fs.StringVar(&o.SARIFCategory, "sarif-category", "", "SARIF automationDetails.id, to tell several uploads apart")

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/salint/salint/internal/ruledoc"
 	"github.com/salint/salint/pkg/baseline"
+	"github.com/salint/salint/pkg/config"
 	"github.com/salint/salint/pkg/engine"
 	"github.com/salint/salint/pkg/finding"
 	"github.com/salint/salint/pkg/lint"
@@ -68,16 +70,24 @@ func run(o *Options, env Env) (int, error) {
 		return ExitOK, nil
 	}
 	ctx := context.Background()
-	var policies []engine.Policy
-	for _, dir := range o.Policies {
-		policies = append(policies, engine.Policy{Name: dir, FS: os.DirFS(dir)})
+	cfg, err := loadConfig(o, env)
+	var broken *configError
+	if err != nil && !errors.As(err, &broken) {
+		return ExitError, err
 	}
-	eng, err := engine.NewWithPolicies(ctx, rules.FS, policies)
+	pols := policies(o, cfg)
+	eng, err := engine.NewWithPolicies(ctx, rules.FS, pols)
 	if err != nil {
-		if len(policies) > 0 {
+		if len(pols) > 0 {
 			return ExitError, fmt.Errorf("loading the rules: %w", err)
 		}
 		return ExitError, fmt.Errorf("loading the built-in rules: %w", err)
+	}
+	if broken != nil {
+		return ExitError, allConfigErrors(broken, eng)
+	}
+	if cfg, err = checkConfig(cfg, eng); err != nil {
+		return ExitError, err
 	}
 	switch o.Command {
 	case CmdRules:
@@ -90,11 +100,11 @@ func run(o *Options, env Env) (int, error) {
 		fmt.Fprint(env.Stdout, ruledoc.Explain(r))
 		return ExitOK, nil
 	}
-	return lintCommand(ctx, o, eng, env)
+	return lintCommand(ctx, o, cfg, eng, env)
 }
 
-func lintCommand(ctx context.Context, o *Options, eng *engine.Engine, env Env) (int, error) {
-	rep, err := lint.Run(ctx, eng, lint.Config{
+func lintCommand(ctx context.Context, o *Options, cfg *config.Config, eng *engine.Engine, env Env) (int, error) {
+	lc := lint.Config{
 		Paths:       o.Paths,
 		Stdin:       env.Stdin,
 		Exclude:     o.Exclude,
@@ -103,10 +113,15 @@ func lintCommand(ctx context.Context, o *Options, eng *engine.Engine, env Env) (
 		Jobs:        o.Jobs,
 		MinSeverity: o.MinSeverity,
 		TuneGC:      os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "",
-	})
+	}
+	if err := applyConfig(o, cfg, eng, &lc); err != nil {
+		return ExitError, err
+	}
+	rep, err := lint.Run(ctx, eng, lc)
 	if err != nil {
 		return ExitError, err
 	}
+	rep.Rules = configuredRules(rep.Rules, lc)
 	rep.Tool = tool()
 	for _, r := range rep.Rules {
 		r.Doc = ruledoc.Page(r)

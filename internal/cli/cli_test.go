@@ -431,3 +431,92 @@ func TestCustomPolicy(t *testing.T) {
 		t.Errorf("network policy: exit %d, stderr %q", code, stderr)
 	}
 }
+
+// TestConfigFile: .salint.yaml is found from the working directory up to
+// the repository root; its rules, severities, fail-on, known accounts and
+// exemptions apply; flags win over it; -v names it; errors give its line.
+func TestConfigFile(t *testing.T) {
+	repo := t.TempDir()
+	if err := os.Mkdir(filepath.Join(repo, ".git"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	sub := filepath.Join(repo, "deploy")
+	if err := os.Mkdir(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	app := `apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: shop}
+spec:
+  serviceAccountName: platform-sa
+  automountServiceAccountToken: false
+  containers: [{name: web, image: web}]
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: api, namespace: shop}
+`
+	if err := os.WriteFile(filepath.Join(sub, "app.yaml"), []byte(app), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	conf := `fail-on: medium
+rules:
+  SA012: {severity: high}
+known:
+  serviceAccounts: ["shop/platform-sa"]
+exemptions:
+  - rule: service-account-automount
+    name: api
+    reason: the api account is reviewed by the platform team
+`
+	if err := os.WriteFile(filepath.Join(repo, ".salint.yaml"), []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(sub)
+
+	// SA003 is silenced by known.serviceAccounts, SA012 (now high) by the
+	// exemption: nothing at or above medium is left.
+	out, stderr, code := runSalint(t, "", "-v", "-f", "json", "--show-suppressed", ".")
+	if code != ExitOK || !strings.Contains(stderr, "using the configuration "+filepath.Join(repo, ".salint.yaml")) {
+		t.Fatalf("exit %d, stderr %q\n%s", code, stderr, out)
+	}
+	if strings.Contains(out, `"ruleId": "SA003"`) || !strings.Contains(out, `"justification": "the api account is reviewed by the platform team"`) || !strings.Contains(out, `"severity": "high"`) {
+		t.Errorf("configuration not applied:\n%s", out)
+	}
+	// --no-config: SA003 and SA012 (low) come back; fail-on is the default low.
+	out, _, code = runSalint(t, "", "--no-config", ".")
+	if code != ExitFindings || !strings.Contains(out, "SA003") || !strings.Contains(out, "LOW SA012") {
+		t.Errorf("--no-config: exit %d\n%s", code, out)
+	}
+	// Flags win: --fail-on low, and --disable of the exempted rule.
+	_, _, code = runSalint(t, "", "--fail-on", "low", "--enable", "SA012", ".")
+	if code != ExitOK {
+		t.Errorf("--fail-on low with everything suppressed: exit %d", code)
+	}
+	out, _, _ = runSalint(t, "", "--disable", "SA012", "--show-suppressed", ".")
+	if strings.Contains(out, "SA012") {
+		t.Errorf("--disable SA012 still reports it:\n%s", out)
+	}
+	// Errors name the file and line, and stop the run.
+	bad := "rules:\n  SA012: {severity: high}\n  SA999: {enabled: false}\nexemptions:\n  - rule: SA041\nfail-onn: low\n"
+	if err := os.WriteFile(filepath.Join(repo, ".salint.yaml"), []byte(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code = runSalint(t, "", ".")
+	for _, want := range []string{".salint.yaml:3:", "SA999", ".salint.yaml:5:", "reason", ".salint.yaml:6:", "fail-onn"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("config errors lack %q:\n%s", want, stderr)
+		}
+	}
+	if code != ExitError {
+		t.Errorf("bad configuration: exit %d, want %d", code, ExitError)
+	}
+	// -c names a file; the repository's is not read then.
+	other := filepath.Join(t.TempDir(), "other.yaml")
+	if err := os.WriteFile(other, []byte("fail-on: none\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, stderr, code = runSalint(t, "", "-c", other, "."); code != ExitOK {
+		t.Errorf("-c other.yaml (fail-on none): exit %d, stderr %q", code, stderr)
+	}
+}

@@ -53,6 +53,17 @@ type Options struct {
 	ShowSuppressed bool
 	// Policies are directories of custom Rego rules (docs/custom-rules.md).
 	Policies []string
+	// Config names the configuration file; NoConfig skips discovery.
+	Config   string
+	NoConfig bool
+	// Enable and Disable turn rules on and off by ID or name, over the
+	// configuration file.
+	Enable, Disable []string
+	// Verbose says which configuration was used.
+	Verbose bool
+	// FailOnSet and ExcludeSet record flags given explicitly, which win
+	// over the configuration file.
+	FailOnSet bool
 	// Baseline reports only findings not recorded in this file;
 	// WriteBaseline records today's findings in that file.
 	Baseline, WriteBaseline string
@@ -155,6 +166,10 @@ func Parse(args []string) (*Options, error) {
 	if !known {
 		return nil, usagef("unknown format %q (want %s)", o.Format, strings.Join(report.Formats(), ", "))
 	}
+	o.FailOnSet = fs.Changed("fail-on")
+	if o.Config != "" && o.NoConfig {
+		return nil, usagef("--config and --no-config exclude each other")
+	}
 	if failOn == "none" {
 		o.FailOnNone = true
 	} else {
@@ -205,6 +220,11 @@ func flagSet(o *Options, failOn, minSeverity *string, help, version *bool) *pfla
 	fs.IntVar(&o.Jobs, "jobs", runtime.GOMAXPROCS(0), "files parsed and rules evaluated in parallel")
 	fs.Int64Var(&o.MaxFileSize, "max-file-size", loader.DefaultMaxFileSize, "largest file read, in `bytes`")
 	fs.BoolVar(&o.NoColor, "no-color", false, "never colour the text output (also: NO_COLOR)")
+	fs.StringVarP(&o.Config, "config", "c", "", "read the configuration `FILE` instead of the .salint.yaml found from here up to the repository root")
+	fs.BoolVar(&o.NoConfig, "no-config", false, "read no configuration file")
+	fs.StringArrayVar(&o.Enable, "enable", nil, "run the rule `ID|NAME` even if the configuration disables it (repeatable)")
+	fs.StringArrayVar(&o.Disable, "disable", nil, "do not report the rule `ID|NAME` (repeatable)")
+	fs.BoolVarP(&o.Verbose, "verbose", "v", false, "say which configuration file is used")
 	fs.StringArrayVar(&o.Policies, "policy", nil, "also run the custom Rego rules of `DIR` (repeatable; see docs/custom-rules.md)")
 	fs.StringVar(&o.Baseline, "baseline", "", "report only findings not recorded in the baseline `FILE`")
 	fs.StringVar(&o.WriteBaseline, "write-baseline", "", "record today's findings in the baseline `FILE` (the exit status then ignores them)")

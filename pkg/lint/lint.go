@@ -42,6 +42,13 @@ type Config struct {
 	Params map[string]map[string]any
 	// MinSeverity drops findings below it.
 	MinSeverity finding.Severity
+	// Disabled rules (by ID) are not reported; Severity replaces the
+	// severity of every finding of a rule (by ID).
+	Disabled map[string]bool
+	Severity map[string]finding.Severity
+	// Exempt reports whether configuration exempts a finding of the rule on
+	// that object, and why; the finding is then suppressed.
+	Exempt func(ruleID, kind, namespace, name string) (reason string, ok bool)
 	// TuneGC lets the process trade memory for speed within a budget that
 	// grows with the input (see gcTuner), for the run and what follows it;
 	// for a command, not a library.
@@ -108,10 +115,22 @@ func Run(ctx context.Context, eng *engine.Engine, cfg Config) (*finding.Report, 
 	if err != nil {
 		return nil, err
 	}
+	raws = configure(raws, cfg)
 
 	known := func(idOrName string) bool { return eng.Rule(idOrName) != nil }
 	var supNotes []string
 	rep.Findings, supNotes = locateAll(raws, m, files, cfg.MinSeverity, jobs, known)
+	if cfg.Exempt != nil {
+		for i := range rep.Findings {
+			f := &rep.Findings[i]
+			if f.Suppressed {
+				continue
+			}
+			if reason, ok := cfg.Exempt(f.Rule.ID, f.Object.Kind, f.Object.Namespace, f.Object.Name); ok {
+				f.Suppressed, f.Justification = true, reason
+			}
+		}
+	}
 	rep.Notes = append(rep.Notes, supNotes...)
 	rep.Summary.BySeverity = map[finding.Severity]int{}
 	for _, f := range rep.Findings {
@@ -125,6 +144,25 @@ func Run(ctx context.Context, eng *engine.Engine, cfg Config) (*finding.Report, 
 	finding.Sort(rep.Findings)
 	finding.SortErrors(rep.Errors)
 	return rep, nil
+}
+
+// configure drops the findings of disabled rules and applies severity
+// overrides, before findings are located.
+func configure(raws []engine.Raw, cfg Config) []engine.Raw {
+	if len(cfg.Disabled) == 0 && len(cfg.Severity) == 0 {
+		return raws
+	}
+	kept := raws[:0]
+	for _, r := range raws {
+		if cfg.Disabled[r.Rule.ID] {
+			continue
+		}
+		if sev, ok := cfg.Severity[r.Rule.ID]; ok {
+			r.Severity = sev
+		}
+		kept = append(kept, r)
+	}
+	return kept
 }
 
 // load walks the paths and reads and parses the files found in parallel,

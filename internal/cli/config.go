@@ -1,0 +1,172 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/salint/salint/pkg/config"
+	"github.com/salint/salint/pkg/engine"
+	"github.com/salint/salint/pkg/finding"
+	"github.com/salint/salint/pkg/lint"
+)
+
+// loadConfig finds and reads the configuration file, unless --no-config.
+// Rule references are checked once the engine, with the file's policies,
+// exists: see checkConfig.
+func loadConfig(o *Options, env Env) (*config.Config, error) {
+	if o.NoConfig {
+		return nil, nil
+	}
+	path := o.Config
+	if path == "" {
+		wd, err := os.Getwd()
+		if err != nil {
+			return nil, fmt.Errorf("finding the working directory: %w", err)
+		}
+		if path, err = config.Discover(wd); err != nil {
+			return nil, err
+		}
+		if path == "" {
+			if o.Verbose {
+				fmt.Fprintln(env.Stderr, "salint: no configuration file (looked for .salint.yaml up to the repository root)")
+			}
+			return nil, nil
+		}
+	}
+	anyRule := func(idOrName string) (string, bool) { return idOrName, true }
+	cfg, err := config.Load(path, anyRule)
+	if err != nil {
+		return nil, &configError{path, err}
+	}
+	if o.Verbose {
+		fmt.Fprintf(env.Stderr, "salint: using the configuration %s\n", path)
+	}
+	return cfg, nil
+}
+
+// configError is a configuration file that does not parse. Its rule names
+// are checked against the built-in and --policy rules before it is
+// reported, so that one run lists every problem of the file.
+type configError struct {
+	path string
+	err  error
+}
+
+func (e *configError) Error() string { return e.err.Error() }
+
+// allConfigErrors reads a broken configuration file again with the rules
+// known, for the complete list of its errors.
+func allConfigErrors(ce *configError, eng *engine.Engine) error {
+	_, err := config.Load(ce.path, func(idOrName string) (string, bool) {
+		if r := eng.Rule(idOrName); r != nil {
+			return r.ID, true
+		}
+		return "", false
+	})
+	if err == nil {
+		return ce.err
+	}
+	return err
+}
+
+// policies are the configuration's policy directories (relative to it)
+// and those of --policy.
+func policies(o *Options, cfg *config.Config) []engine.Policy {
+	var out []engine.Policy
+	if cfg != nil {
+		for _, dir := range cfg.Policies {
+			if !filepath.IsAbs(dir) {
+				dir = filepath.Join(cfg.Dir(), dir)
+			}
+			out = append(out, engine.Policy{Name: dir, FS: os.DirFS(dir)})
+		}
+	}
+	for _, dir := range o.Policies {
+		out = append(out, engine.Policy{Name: dir, FS: os.DirFS(dir)})
+	}
+	return out
+}
+
+// checkConfig reads the file again now that every rule is known, so that a
+// rule named in it that does not exist is an error at its line.
+func checkConfig(cfg *config.Config, eng *engine.Engine) (*config.Config, error) {
+	if cfg == nil {
+		return nil, nil
+	}
+	return config.Load(cfg.File, func(idOrName string) (string, bool) {
+		if r := eng.Rule(idOrName); r != nil {
+			return r.ID, true
+		}
+		return "", false
+	})
+}
+
+// applyConfig sets what the configuration and the flags that override it
+// decide in the run's settings.
+func applyConfig(o *Options, cfg *config.Config, eng *engine.Engine, lc *lint.Config) error {
+	lc.Disabled = map[string]bool{}
+	lc.Severity = map[string]finding.Severity{}
+	lc.Params = map[string]map[string]any{}
+	if cfg != nil {
+		for id, rc := range cfg.Rules {
+			if rc.Enabled != nil && !*rc.Enabled {
+				lc.Disabled[id] = true
+			}
+			if rc.Severity != nil {
+				lc.Severity[id] = *rc.Severity
+			}
+			if rc.Params != nil {
+				lc.Params[id] = rc.Params
+			}
+		}
+		// Globs match paths as salint walks them, as --exclude's do.
+		lc.Exclude = append(lc.Exclude, cfg.Exclude...)
+		lc.KnownServiceAccounts = append(lc.KnownServiceAccounts, cfg.KnownServiceAccounts...)
+		lc.KnownRoles = append(lc.KnownRoles, cfg.KnownRoles...)
+		if len(cfg.Exemptions) > 0 {
+			lc.Exempt = cfg.Exempt
+		}
+		if !o.FailOnSet {
+			if cfg.FailOnNone {
+				o.FailOnNone = true
+			} else if cfg.FailOn != nil {
+				o.FailOn, o.FailOnNone = *cfg.FailOn, false
+			}
+		}
+	}
+	for _, name := range o.Disable {
+		r := eng.Rule(name)
+		if r == nil {
+			return usagef("--disable: no rule %q (see 'salint rules')", name)
+		}
+		lc.Disabled[r.ID] = true
+	}
+	for _, name := range o.Enable {
+		r := eng.Rule(name)
+		if r == nil {
+			return usagef("--enable: no rule %q (see 'salint rules')", name)
+		}
+		delete(lc.Disabled, r.ID)
+	}
+	return nil
+}
+
+// configuredRules are the rules a report describes: without the disabled
+// ones, and with the configured severities (copies: the engine's rules are
+// shared).
+func configuredRules(rules []*finding.Rule, lc lint.Config) []*finding.Rule {
+	out := make([]*finding.Rule, 0, len(rules))
+	for _, r := range rules {
+		if lc.Disabled[r.ID] {
+			continue
+		}
+		if sev, ok := lc.Severity[r.ID]; ok {
+			c := *r
+			c.Severity = sev
+			r = &c
+		}
+		out = append(out, r)
+	}
+	return out
+}

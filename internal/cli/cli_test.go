@@ -520,3 +520,21 @@ exemptions:
 		t.Errorf("-c other.yaml (fail-on none): exit %d, stderr %q", code, stderr)
 	}
 }
+
+// TestConfigPolicies: the file's policies are relative to it and add their
+// rules to every subcommand.
+func TestConfigPolicies(t *testing.T) {
+	chdirRoot(t)
+	dir := t.TempDir()
+	if err := os.CopyFS(filepath.Join(dir, "policy"), os.DirFS("testdata/policies")); err != nil {
+		t.Fatal(err)
+	}
+	conf := filepath.Join(dir, "salint.yaml")
+	if err := os.WriteFile(conf, []byte("policies: [policy]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, code := runSalint(t, "", "rules", "-c", conf)
+	if code != ExitOK || !strings.Contains(out, "ACME001") {
+		t.Errorf("rules with the file's policies: exit %d, stderr %q\n%s", code, stderr, out)
+	}
+}

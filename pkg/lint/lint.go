@@ -72,6 +72,21 @@ func Run(ctx context.Context, eng *engine.Engine, cfg Config) (*finding.Report, 
 	}
 	files, extracted, notes, errs := load(cfg, jobs, gc)
 	rep.Notes = notes
+	// Files named one by one (a pre-commit hook) are read with their
+	// siblings, for references only.
+	var context []*model.Extracted
+	if siblings := contextFiles(cfg.Paths, cfg.Exclude); len(siblings) > 0 {
+		ccfg := cfg
+		ccfg.Paths = siblings
+		_, cx, _, _ := load(ccfg, jobs, gc)
+		for _, xs := range cx {
+			for _, x := range xs {
+				x.Context = true
+				context = append(context, x)
+			}
+		}
+		rep.Notes = append(rep.Notes, contextNote(len(siblings)))
+	}
 	for _, err := range errs {
 		e := finding.InputError{Message: err.Error()}
 		var pe *fs.PathError
@@ -92,6 +107,7 @@ func Run(ctx context.Context, eng *engine.Engine, cfg Config) (*finding.Report, 
 		all = append(all, extracted[i]...)
 	}
 	rep.Summary.Errors = len(rep.Errors)
+	all = append(all, context...)
 	m := model.Build(all, model.Options{Namespace: cfg.Namespace, KnownServiceAccounts: cfg.KnownServiceAccounts, KnownRoles: cfg.KnownRoles})
 	// What a workload's token may do depends on which granted rules the
 	// RBAC library calls dangerous: classify them before the rules run.
@@ -115,7 +131,7 @@ func Run(ctx context.Context, eng *engine.Engine, cfg Config) (*finding.Report, 
 	if err != nil {
 		return nil, err
 	}
-	raws = configure(raws, cfg)
+	raws = configure(raws, cfg, m)
 
 	known := func(idOrName string) bool { return eng.Rule(idOrName) != nil }
 	var supNotes []string
@@ -146,16 +162,14 @@ func Run(ctx context.Context, eng *engine.Engine, cfg Config) (*finding.Report, 
 	return rep, nil
 }
 
-// configure drops the findings of disabled rules and applies severity
-// overrides, before findings are located.
-func configure(raws []engine.Raw, cfg Config) []engine.Raw {
-	if len(cfg.Disabled) == 0 && len(cfg.Severity) == 0 {
-		return raws
-	}
+// configure drops the findings of disabled rules and of objects read for
+// references only, and applies severity overrides, before findings are
+// located.
+func configure(raws []engine.Raw, cfg Config, m *model.Model) []engine.Raw {
 	kept := raws[:0]
 	for _, r := range raws {
-		if cfg.Disabled[r.Rule.ID] {
-			continue
+		if cfg.Disabled[r.Rule.ID] || m.Objects[r.Ref].Context {
+			continue // a disabled rule, or a file read for references only
 		}
 		if sev, ok := cfg.Severity[r.Rule.ID]; ok {
 			r.Severity = sev

@@ -206,3 +206,42 @@ spec:
 		t.Errorf("notes %q, want one warning for SA999 at plain.yaml:7", rep.Notes)
 	}
 }
+
+// TestNamedFilesReadSiblingsForReferences: a pre-commit hook names only the
+// changed files. A Deployment's ServiceAccount in an unchanged sibling file
+// is then still found (no SA003, and its automount opt-out counts), and no
+// finding is reported on the sibling itself.
+func TestNamedFilesReadSiblingsForReferences(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "account.yaml", "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: web, namespace: shop}\nautomountServiceAccountToken: false\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: other, namespace: shop}\n")
+	deploy := write(t, dir, "deploy.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  template:\n    spec:\n      serviceAccountName: web\n      containers: [{name: web, image: web}]\n")
+	write(t, dir, "notes.txt", "not read")
+	rep, err := lint.Run(context.Background(), newEngine(t), lint.Config{Paths: []string{deploy}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range rep.Findings {
+		if !strings.HasSuffix(f.File, "deploy.yaml") {
+			t.Errorf("finding on a file read for references only: %s %s", f.Rule.ID, f.File)
+		}
+		if f.Rule.ID == "SA003" || f.Rule.ID == "SA010" {
+			t.Errorf("%s: the sibling's ServiceAccount was not used: %s", f.Rule.ID, f.Message)
+		}
+	}
+	if rep.Summary.Files != 1 || rep.Summary.Objects != 1 {
+		t.Errorf("summary %+v: siblings must not count as linted", rep.Summary)
+	}
+	if len(rep.Notes) != 1 || !strings.Contains(rep.Notes[0], "read 1 sibling files") {
+		t.Errorf("notes %q, want one saying a sibling was read", rep.Notes)
+	}
+	// Named together with its directory, nothing is read twice.
+	rep, err = lint.Run(context.Background(), newEngine(t), lint.Config{Paths: []string{dir, deploy}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range rep.Notes {
+		if strings.Contains(n, "sibling") {
+			t.Errorf("siblings read although the directory is linted: %q", n)
+		}
+	}
+}

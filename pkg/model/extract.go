@@ -103,8 +103,11 @@ type Extracted struct {
 	Source *loader.Object
 	// Ignore is the object's salint.io/ignore annotation, split at commas
 	// (nil without it), and IgnoreReason its salint.io/ignore-reason.
-	Ignore         []string
-	IgnoreReason   string
+	Ignore       []string
+	IgnoreReason string
+	// Context marks an object read for references only: it resolves
+	// others, and no finding is reported on it.
+	Context        bool
 	workloads      []Workload
 	serviceAccount *ServiceAccount
 	secret         *Secret

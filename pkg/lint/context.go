@@ -1,0 +1,96 @@
+package lint
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/salint/salint/pkg/loader"
+)
+
+// maxContextFiles bounds how many sibling files are read for references.
+const maxContextFiles = 1000
+
+// contextFiles lists the files beside explicitly named ones that the run
+// reads for references only. A pre-commit hook passes just the files that
+// changed; without their siblings, a Deployment's ServiceAccount or a
+// binding's Role defined in an unchanged file of the same directory would
+// look missing. Siblings are *.yaml, *.yml and *.json files of the same
+// directory that were neither named nor excluded; directories named on the
+// command line are read whole anyway.
+func contextFiles(paths, exclude []string) []string {
+	named := map[string]bool{}
+	var dirs []string
+	seenDir := map[string]bool{}
+	for _, p := range paths {
+		if loader.IsStdin(p) || p == "-" {
+			continue
+		}
+		fi, err := os.Stat(p)
+		if err != nil || !fi.Mode().IsRegular() {
+			continue
+		}
+		named[filepath.Clean(p)] = true
+		if d := filepath.Dir(p); !seenDir[d] {
+			seenDir[d] = true
+			dirs = append(dirs, d)
+		}
+	}
+	for _, p := range paths {
+		if fi, err := os.Stat(p); err == nil && fi.IsDir() {
+			// A directory on the command line is read whole: its files need
+			// no second reading.
+			for _, d := range dirs {
+				if rel, err := filepath.Rel(p, d); err == nil && !strings.HasPrefix(rel, "..") {
+					seenDir[d] = false
+				}
+			}
+		}
+	}
+	var out []string
+	for _, d := range dirs {
+		if !seenDir[d] {
+			continue
+		}
+		entries, err := os.ReadDir(d)
+		if err != nil {
+			continue
+		}
+		for _, e := range entries {
+			name := e.Name()
+			switch strings.ToLower(filepath.Ext(name)) {
+			case ".yaml", ".yml", ".json":
+			default:
+				continue
+			}
+			p := filepath.Join(d, name)
+			if strings.HasPrefix(name, ".") || !e.Type().IsRegular() || named[filepath.Clean(p)] || excludedBy(p, exclude) {
+				continue
+			}
+			if len(out) == maxContextFiles {
+				return out
+			}
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// excludedBy applies --exclude globs to a sibling path the way the walk
+// does: against the path and its base name.
+func excludedBy(p string, exclude []string) bool {
+	for _, g := range exclude {
+		if ok, _ := filepath.Match(g, p); ok {
+			return true
+		}
+		if ok, _ := filepath.Match(g, filepath.Base(p)); ok {
+			return true
+		}
+	}
+	return false
+}
+
+func contextNote(n int) string {
+	return fmt.Sprintf("read %d sibling files of the named files for references only (no findings are reported on them)", n)
+}

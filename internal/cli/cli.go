@@ -148,6 +148,7 @@ func lintCommand(ctx context.Context, o *Options, cfg *config.Config, eng *engin
 		return ExitError, fmt.Errorf("--sarif-root: %w", err)
 	}
 	ropts := report.Options{SARIFRoot: root, SARIFCategory: o.SARIFCategory, WorkDir: wd, ShowSuppressed: o.ShowSuppressed}
+	ropts.StepSummary = env.Getenv("GITHUB_STEP_SUMMARY")
 
 	out := env.Stdout
 	if o.Output != "" && o.Output != "-" {

@@ -1,5 +1,6 @@
-// Package report prints a finding.Report: text for people, JSON for scripts
-// and SARIF for code scanning. It owns the output formats only; it knows
+// Package report prints a finding.Report: text for people, JSON for scripts,
+// SARIF for code scanning and GitHub Actions workflow commands for pull
+// request annotations. It owns the output formats only; it knows
 // nothing of YAML, Rego or flags, and never reorders what it is given.
 package report
 
@@ -19,6 +20,7 @@ type Options struct {
 	SARIFRoot      string // absolute directory that %SRCROOT% stands for; finding files are made relative to it
 	SARIFCategory  string // automationDetails.id when non-empty
 	WorkDir        string // absolute working directory, to resolve relative finding files before making them relative to SARIFRoot
+	StepSummary    string // file the github format appends a markdown summary to ($GITHUB_STEP_SUMMARY); empty for none
 }
 
 // format writes a whole report to buf, which streams to the output: a
@@ -35,9 +37,10 @@ var formats = []struct {
 	{"text", textFormat{}},
 	{"json", jsonFormat{}},
 	{"sarif", sarifFormat{}},
+	{"github", githubFormat{}},
 }
 
-// Formats lists the supported formats: text, json, sarif.
+// Formats lists the supported formats: text, json, sarif, github.
 func Formats() []string {
 	names := make([]string, len(formats))
 	for i, f := range formats {

@@ -181,6 +181,39 @@ func fullReport() *finding.Report {
 	}
 }
 
+// escapingReport has a finding of every severity in a file whose name,
+// like the messages, holds what the github format must escape: %, :, a
+// comma, a newline, a carriage return and a pipe.
+func escapingReport() *finding.Report {
+	const file = "odd/100%: a,b\nc|d.yaml"
+	pod := finding.Object{APIVersion: "v1", Kind: "Pod", Namespace: "ns", Name: "p"}
+	at := func(line int) finding.Location { return finding.Location{File: file, Line: line, Column: 3} }
+	return &finding.Report{
+		Tool: finding.Tool{Name: "salint", Version: "v0.4.0"},
+		Summary: finding.Summary{
+			Files: 1, Documents: 5, Objects: 5, Errors: 1, Findings: 5,
+			BySeverity: map[finding.Severity]int{
+				finding.Critical: 1, finding.High: 1, finding.Medium: 1, finding.Low: 1, finding.Info: 1,
+			},
+		},
+		Rules: []*finding.Rule{ruleUndefinedSA, ruleAutomount, ruleLegacySecret, ruleClusterAdmin},
+		Findings: []finding.Finding{
+			{Rule: ruleClusterAdmin, Severity: finding.Critical, Location: at(1), Object: pod,
+				Message: "100% of verbs: get, list\nand | pipes"},
+			{Rule: ruleLegacySecret, Severity: finding.High, Location: at(2), Object: pod,
+				Message: "a carriage\r\nreturn, then `code` *stars* _under_ [link](x) <b>&amp;</b> #1 \\ back"},
+			{Rule: ruleAutomount, Severity: finding.Medium, Location: at(3), Object: pod,
+				Message: "::error file=x::injected"},
+			{Rule: ruleUndefinedSA, Severity: finding.Low, Location: at(4), Object: pod,
+				Message: "colour \x1b[31mred\x1b[0m"},
+			{Rule: ruleUndefinedSA, Severity: finding.Info, Location: at(5), Object: finding.Object{Kind: "Pod", Namespace: "n|s", Name: "a,b"},
+				Message: "%0A is not a newline"},
+		},
+		Errors: []finding.InputError{{Location: finding.Location{File: "bad, name:%.yaml", Line: 2, Column: 1}, Message: "line one\nline two: 50%"}},
+		Notes:  []string{"note with 100% and a\nnewline, and: colon"},
+	}
+}
+
 // cleanReport is a run that found nothing; its slices and map are nil.
 func cleanReport() *finding.Report {
 	return &finding.Report{
@@ -232,7 +265,8 @@ func goldenCases() []goldenCase {
 		{"full-suppressed", fullReport, suppressed, Formats()},
 		{"full-color", fullReport, color, []string{"text"}},
 		{"clean", cleanReport, Options{WorkDir: "/home/dev/manifests"}, Formats()},
-		{"unrooted", unrootedReport, Options{}, []string{"text", "sarif"}},
+		{"unrooted", unrootedReport, Options{}, []string{"text", "sarif", "github"}},
+		{"escaping", escapingReport, Options{WorkDir: "/src/repo"}, []string{"text", "github"}},
 	}
 }
 
@@ -251,22 +285,28 @@ func TestGolden(t *testing.T) {
 		for _, format := range c.formats {
 			t.Run(c.name+"/"+format, func(t *testing.T) {
 				got := render(t, format, c.report(), c.opts)
-				path := filepath.Join("testdata", c.name+"."+format+".golden")
-				if *update {
-					if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-						t.Fatal(err)
-					}
-					return
-				}
-				want, err := os.ReadFile(path)
-				if err != nil {
-					t.Fatalf("%v (run go test ./pkg/report -update)", err)
-				}
-				if got != string(want) {
-					t.Errorf("output differs from %s (run go test ./pkg/report -update if intended)\n%s", path, firstDifference(string(want), got))
-				}
+				compareGolden(t, filepath.Join("testdata", c.name+"."+format+".golden"), got)
 			})
 		}
+	}
+}
+
+// compareGolden compares got with the golden file at path, or rewrites the
+// file under -update.
+func compareGolden(t *testing.T, path, got string) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./pkg/report -update)", err)
+	}
+	if got != string(want) {
+		t.Errorf("output differs from %s (run go test ./pkg/report -update if intended)\n%s", path, firstDifference(string(want), got))
 	}
 }
 
@@ -289,7 +329,7 @@ func firstDifference(want, got string) string {
 }
 
 func TestFormats(t *testing.T) {
-	if got, want := Formats(), []string{"text", "json", "sarif"}; !slices.Equal(got, want) {
+	if got, want := Formats(), []string{"text", "json", "sarif", "github"}; !slices.Equal(got, want) {
 		t.Errorf("Formats() = %q, want %q", got, want)
 	}
 }
@@ -301,8 +341,7 @@ func TestWriteRejects(t *testing.T) {
 		report  *finding.Report
 		wantErr string
 	}{
-		{"unknown format", "xml", cleanReport(), `unknown output format "xml" (want one of text, json, sarif)`},
-		{"github is not a report format yet", "github", cleanReport(), `unknown output format "github"`},
+		{"unknown format", "xml", cleanReport(), `unknown output format "xml" (want one of text, json, sarif, github)`},
 		{"format names are exact", "JSON", cleanReport(), `unknown output format "JSON"`},
 		{"empty format", "", cleanReport(), `unknown output format ""`},
 		{"no report", "text", nil, "no report"},

@@ -207,7 +207,8 @@ func semanticVersion(v string) (string, bool) {
 }
 
 // sarifLocator turns the file names findings carry into SARIF artifact
-// locations relative to %SRCROOT%.
+// locations relative to %SRCROOT%; the github format uses it too, rooted at
+// the working directory, for the paths of its annotations.
 type sarifLocator struct {
 	root    string // absolute, cleaned; empty when unknown
 	workDir string
@@ -250,20 +251,40 @@ func (l sarifLocator) location(at finding.Location) *sarif.Location {
 // artifact locates file relative to %SRCROOT% when it lies inside the root,
 // and by an absolute file URI when it lies outside.
 func (l sarifLocator) artifact(file string) *sarif.ArtifactLocation {
-	p := file
-	if !filepath.IsAbs(p) && l.workDir != "" {
-		p = filepath.Join(l.workDir, p)
-	}
-	if l.root != "" {
-		if rel, err := filepath.Rel(l.root, p); err == nil && filepath.IsLocal(rel) {
-			return sarif.NewSimpleArtifactLocation(relativeURI(rel)).WithUriBaseId(sarifSrcRoot)
-		}
+	p, rel, inside := l.resolve(file)
+	if inside {
+		return sarif.NewSimpleArtifactLocation(relativeURI(rel)).WithUriBaseId(sarifSrcRoot)
 	}
 	if filepath.IsAbs(p) {
 		return sarif.NewSimpleArtifactLocation(fileURI(p))
 	}
 	// Nothing to resolve a relative name against: it is as relative as it gets.
 	return sarif.NewSimpleArtifactLocation(relativeURI(filepath.Clean(p))).WithUriBaseId(sarifSrcRoot)
+}
+
+// resolve makes file absolute against the working directory when it can,
+// and gives its path relative to the root when it lies inside the root.
+func (l sarifLocator) resolve(file string) (p, rel string, inside bool) {
+	p = file
+	if !filepath.IsAbs(p) && l.workDir != "" {
+		p = filepath.Join(l.workDir, p)
+	}
+	if l.root != "" {
+		if rel, err := filepath.Rel(l.root, p); err == nil && filepath.IsLocal(rel) {
+			return p, rel, true
+		}
+	}
+	return p, "", false
+}
+
+// slashPath is file relative to the root with forward slashes when it lies
+// inside the root, and otherwise as absolute as the working directory makes it.
+func (l sarifLocator) slashPath(file string) string {
+	p, rel, inside := l.resolve(file)
+	if inside {
+		return filepath.ToSlash(rel)
+	}
+	return filepath.ToSlash(filepath.Clean(p))
 }
 
 // relativeURI percent-encodes a relative path as a URI reference with

@@ -32,7 +32,7 @@ lint:
 # Format Go and Rego sources.
 fmt:
 	gofmt -w $$(git ls-files '*.go')
-	$(GO) run ./internal/regofmt rules
+	$(GO) run internal/regofmt/main.go rules
 
 fuzz:
 	$(GO) test ./pkg/loader -run '^$$' -fuzz FuzzLoad -fuzztime 60s

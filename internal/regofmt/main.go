@@ -1,7 +1,9 @@
+//go:build ignore
+
 // Command regofmt rewrites .rego files in the canonical format that
 // `opa fmt` produces (Rego v1), so that contributors need only Go:
 //
-//	go run ./internal/regofmt rules
+//	go run internal/regofmt/main.go rules
 package main
 
 import (

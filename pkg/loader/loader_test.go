@@ -7,7 +7,6 @@ import (
 	"runtime"
 	"strings"
 	"testing"
-	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -521,15 +520,10 @@ func expandsBounded(t *testing.T, name string, data []byte, opts loader.Options)
 		var before, after runtime.MemStats
 		runtime.GC()
 		runtime.ReadMemStats(&before)
-		start := time.Now()
 		f := loader.Parse(name, data, opts)
-		elapsed := time.Since(start)
 		runtime.ReadMemStats(&after)
 		if len(f.Errors) != 1 || len(f.Objects) != 0 || !strings.Contains(f.Errors[0].Message, "expands beyond the size limit") {
 			t.Errorf("%s: errors = %v, objects = %v; want one error", name, f.Errors, objectNames(f))
-		}
-		if elapsed > 2*time.Second {
-			t.Errorf("%s: took %v", name, elapsed)
 		}
 		if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 64<<20 {
 			t.Errorf("%s: allocated %d MiB", name, alloc>>20)
@@ -559,14 +553,10 @@ func TestDeepNesting(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			start := time.Now()
 			f := loader.Parse("deep.yaml", []byte(tt.data), checked)
 			checkCounts(t, f)
 			if len(f.Errors) != 1 || f.Documents != 1 {
 				t.Errorf("documents = %d, errors = %v, skipped = %+v; want one error", f.Documents, f.Errors, f.Skipped)
-			}
-			if elapsed := time.Since(start); elapsed > 5*time.Second {
-				t.Errorf("took %v", elapsed)
 			}
 		})
 	}
@@ -583,26 +573,39 @@ func TestDeepNesting(t *testing.T) {
 }
 
 // TestWideMapping checks that a mapping with very many keys is not
-// quadratic, whether its kind is decoded or only checked.
+// quadratic, whether its kind is decoded or only checked: ten times the
+// keys must cost about ten times the memory, not a hundred (allocations
+// are measured, not time, which a busy machine would make flaky).
 func TestWideMapping(t *testing.T) {
 	const keys = 100000
-	var labels strings.Builder
-	for i := range keys {
-		fmt.Fprintf(&labels, "    k%d: v\n", i)
+	wide := func(n int) string {
+		var labels strings.Builder
+		for i := range n {
+			fmt.Fprintf(&labels, "    k%d: v\n", i)
+		}
+		return labels.String()
 	}
+	labels := wide(keys)
 	for _, kind := range []string{"ServiceAccount", "ConfigMap"} {
-		src := "apiVersion: v1\nkind: " + kind + "\nmetadata:\n  name: wide\n  labels:\n" + labels.String()
-		start := time.Now()
-		f := loader.Parse("wide.yaml", []byte(src), checked)
-		if elapsed := time.Since(start); elapsed > 5*time.Second {
-			t.Errorf("%s: took %v", kind, elapsed)
+		cost := func(labels string) (uint64, *loader.File) {
+			src := "apiVersion: v1\nkind: " + kind + "\nmetadata:\n  name: wide\n  labels:\n" + labels
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			f := loader.Parse("wide.yaml", []byte(src), checked)
+			runtime.ReadMemStats(&after)
+			return after.TotalAlloc - before.TotalAlloc, f
+		}
+		small, _ := cost(wide(keys / 10))
+		large, f := cost(labels)
+		if large > 20*small {
+			t.Errorf("%s: %d keys allocate %d bytes, %d keys %d: more than linear", kind, keys/10, small, keys, large)
 		}
 		if len(f.Errors) != 0 || f.Documents != 1 {
 			t.Errorf("%s: documents %d, errors %v", kind, f.Documents, f.Errors)
 		}
 	}
 	// A duplicate among many keys is still found.
-	src := "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: wide\n  labels:\n" + labels.String() + "    k7: again\n"
+	src := "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: wide\n  labels:\n" + labels + "    k7: again\n"
 	f := loader.Parse("wide.yaml", []byte(src), checked)
 	if len(f.Errors) != 1 || f.Errors[0].Line != keys+6 || !strings.Contains(f.Errors[0].Message, `"k7" already defined at line 13`) {
 		t.Errorf("errors = %v, want the duplicate k7 on line %d", f.Errors, keys+6)

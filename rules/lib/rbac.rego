@@ -83,8 +83,11 @@ partners := {"SA051": {"groups": {"certificates.k8s.io"}, "resources": {"signers
 # pods", "get, list on secrets", "* on *"). role_rules is every rule of the
 # same role, for grants that take two rules (SA051). A rule that grants
 # everything holds SA041 only.
-dangers(rule, role_rules) := {d |
-	partnered := partnered_ids(role_rules)
+dangers(rule, role_rules) := dangers_with(rule, partnered_ids(role_rules))
+
+# dangers_with is dangers given the partner grants the rule's role holds
+# (partnered_ids), which callers compute once per role.
+dangers_with(rule, partnered) := {d |
 	some d in rule_dangers(rule)
 	partner_ok(d.id, partnered)
 }
@@ -99,7 +102,7 @@ classified := [[role.key, r.index, highest(ds)] |
 	some role in input.grantRoles
 	partnered := partnered_ids(role.rules)
 	some r in role.rules
-	ds := {d | some d in rule_dangers(r); partner_ok(d.id, partnered)}
+	ds := dangers_with(r, partnered)
 	count(ds) > 0
 ]
 
@@ -110,8 +113,7 @@ role_dangers := [{"role": i, "rule": k, "danger": d} |
 	some i, role in input.roles
 	partnered := partnered_ids(role.rules)
 	some k, r in role.rules
-	some d in rule_dangers(r)
-	partner_ok(d.id, partnered)
+	some d in dangers_with(r, partnered)
 ]
 
 # role_dangers_of is role_dangers for one rule ID: {"role", "rule", "danger"}
@@ -338,9 +340,6 @@ location(rule, d) := array.concat(rule.path, [d.field, d.item])
 
 # number names a rule as its author counts: "rule #2" for index 1.
 number(rule) := sprintf("rule #%d", [rule.index + 1])
-
-# grant names a rule's danger as SA070 chains it: "rule #2: create pods".
-grant(rule, d) := sprintf("%s: %s", [number(rule), d.what])
 
 # scope says where a role's grants apply.
 scope(role) := sprintf("in namespace %s", [role.namespace]) if {

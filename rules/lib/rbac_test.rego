@@ -383,17 +383,6 @@ test_highest_prefers_severity_then_id if {
 	not rbac.highest(set())
 }
 
-test_message_parts if {
-	r := rf.numbered([{}, core(["pods"], ["create"])])[1]
-	d := danger_of(core(["pods"], ["create"]), "SA044")
-	rbac.number(r) == "rule #2"
-	rbac.grant(r, d) == "rule #2: create pods"
-	rbac.location(r, d) == ["rules", 1, "resources", 0]
-	rbac.scope(rf.role({}, [])) == "in namespace prod"
-	rbac.scope(rf.cluster_role({}, [])) == "cluster-wide"
-	rbac.message(rf.role({}, []), r, d, "it can run pods") == "rule #2 grants create pods in namespace prod: it can run pods"
-}
-
 test_message_explains_resource_names if {
 	limited := rf.rule(object.union(core(["secrets"], ["get", "list"]), {"resourceNames": ["db", "cache"]}))
 	low := danger_of(limited, "SA042")
@@ -409,4 +398,14 @@ test_finding_carries_severity_only_when_lowered if {
 	rbac.finding(role, limited, danger_of(limited, "SA042"), "m") == {"ref": 4, "path": ["rules", 0, "resources", 0], "msg": "m", "severity": "low"}
 	open := rf.rule(core(["configmaps", "secrets"], ["get"]))
 	rbac.finding(role, open, danger_of(open, "SA042"), "m") == {"ref": 4, "path": ["rules", 0, "resources", 1], "msg": "m"}
+}
+
+test_message_parts if {
+	r := rf.numbered([{}, core(["pods"], ["create"])])[1]
+	d := danger_of(core(["pods"], ["create"]), "SA044")
+	rbac.number(r) == "rule #2"
+	rbac.location(r, d) == ["rules", 1, "resources", 0]
+	rbac.scope(rf.role({}, [])) == "in namespace prod"
+	rbac.scope(rf.cluster_role({}, [])) == "cluster-wide"
+	rbac.message(rf.role({}, []), r, d, "it can run pods") == "rule #2 grants create pods in namespace prod: it can run pods"
 }

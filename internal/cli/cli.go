@@ -212,16 +212,7 @@ func applyBaseline(name string, rep *finding.Report) error {
 	}
 	kept, n := b.Filter(rep.Findings)
 	rep.Findings = kept
-	rep.Summary.Findings, rep.Summary.Suppressed = 0, 0
-	rep.Summary.BySeverity = map[finding.Severity]int{}
-	for _, f := range kept {
-		if f.Suppressed {
-			rep.Summary.Suppressed++
-			continue
-		}
-		rep.Summary.Findings++
-		rep.Summary.BySeverity[f.Severity]++
-	}
+	rep.CountFindings()
 	rep.Notes = append(rep.Notes, fmt.Sprintf("%d findings recorded in the baseline %s are not reported", n, name))
 	return nil
 }

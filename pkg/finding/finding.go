@@ -177,6 +177,21 @@ type Summary struct {
 	BySeverity map[Severity]int `json:"-"`
 }
 
+// CountFindings sets the summary's finding counts from r.Findings:
+// suppressed ones apart, the others in total and by severity.
+func (r *Report) CountFindings() {
+	s := &r.Summary
+	s.Findings, s.Suppressed, s.BySeverity = 0, 0, map[Severity]int{}
+	for _, f := range r.Findings {
+		if f.Suppressed {
+			s.Suppressed++
+			continue
+		}
+		s.Findings++
+		s.BySeverity[f.Severity]++
+	}
+}
+
 // Report is everything a run produced, ready for a reporter.
 type Report struct {
 	Tool     Tool

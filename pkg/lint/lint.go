@@ -148,15 +148,7 @@ func Run(ctx context.Context, eng *engine.Engine, cfg Config) (*finding.Report, 
 		}
 	}
 	rep.Notes = append(rep.Notes, supNotes...)
-	rep.Summary.BySeverity = map[finding.Severity]int{}
-	for _, f := range rep.Findings {
-		if f.Suppressed {
-			rep.Summary.Suppressed++
-			continue
-		}
-		rep.Summary.BySeverity[f.Severity]++
-		rep.Summary.Findings++
-	}
+	rep.CountFindings()
 	finding.Sort(rep.Findings)
 	finding.SortErrors(rep.Errors)
 	return rep, nil

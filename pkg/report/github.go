@@ -87,15 +87,12 @@ func githubMessage(f finding.Finding) string {
 	return msg + " (" + f.Object.String() + ")"
 }
 
+// githubLevel grades findings as SARIF does; GitHub calls "note" "notice".
 func githubLevel(s finding.Severity) string {
-	switch s {
-	case finding.Critical, finding.High:
-		return "error"
-	case finding.Medium:
-		return "warning"
-	default:
-		return "notice"
+	if l := sarifLevel(s); l != "note" {
+		return l
 	}
+	return "notice"
 }
 
 // githubData escapes a command's message as the Actions runner unescapes

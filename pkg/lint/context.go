@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/salint/salint/pkg/loader"
@@ -21,38 +22,33 @@ const maxContextFiles = 1000
 // command line are read whole anyway.
 func contextFiles(paths, exclude []string) []string {
 	named := map[string]bool{}
-	var dirs []string
-	seenDir := map[string]bool{}
+	var fileDirs, walked []string
 	for _, p := range paths {
-		if loader.IsStdin(p) || p == "-" {
-			continue
+		if p == "-" || loader.IsStdin(p) {
+			continue // standard input has no directory
 		}
 		fi, err := os.Stat(p)
-		if err != nil || !fi.Mode().IsRegular() {
-			continue
-		}
-		named[filepath.Clean(p)] = true
-		if d := filepath.Dir(p); !seenDir[d] {
-			seenDir[d] = true
-			dirs = append(dirs, d)
-		}
-	}
-	for _, p := range paths {
-		if fi, err := os.Stat(p); err == nil && fi.IsDir() {
-			// A directory on the command line is read whole: its files need
-			// no second reading.
-			for _, d := range dirs {
-				if rel, err := filepath.Rel(p, d); err == nil && !strings.HasPrefix(rel, "..") {
-					seenDir[d] = false
-				}
+		switch {
+		case err != nil:
+		case fi.IsDir():
+			walked = append(walked, p)
+		case fi.Mode().IsRegular():
+			named[filepath.Clean(p)] = true
+			if d := filepath.Dir(p); !slices.Contains(fileDirs, d) {
+				fileDirs = append(fileDirs, d)
 			}
 		}
 	}
+	// A directory named on the command line is read whole: the files in
+	// it need no second reading.
+	dirs := slices.DeleteFunc(fileDirs, func(d string) bool {
+		return slices.ContainsFunc(walked, func(w string) bool {
+			rel, err := filepath.Rel(w, d)
+			return err == nil && !strings.HasPrefix(rel, "..")
+		})
+	})
 	var out []string
 	for _, d := range dirs {
-		if !seenDir[d] {
-			continue
-		}
 		entries, err := os.ReadDir(d)
 		if err != nil {
 			continue

@@ -542,13 +542,12 @@ func (m *Model) ResolveTokens(cls Classification) {
 		w := &m.Workloads[i]
 		w.Tokens = []Token{}
 		file := m.fileOf(w.Ref)
-		seen := map[nsName]bool{}
 		add := func(via string, path []any, ns, name, secret string) {
-			key := nsName{ns, name}
-			if seen[key] {
-				return
+			for _, t := range w.Tokens { // one token per account; a pod has few
+				if t.AccountNamespace == ns && t.AccountName == name {
+					return
+				}
 			}
-			seen[key] = true
 			t := Token{Via: via, Path: path, AccountNamespace: ns, AccountName: name, Secret: secret}
 			if m.rbac != nil {
 				if g := m.rbac.accountGrant(ns, name, file, cls); g.rank > 0 {

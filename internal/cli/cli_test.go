@@ -483,6 +483,31 @@ exemptions:
 	if strings.Contains(out, `"ruleId": "SA003"`) || !strings.Contains(out, `"justification": "the api account is reviewed by the platform team"`) || !strings.Contains(out, `"severity": "high"`) {
 		t.Errorf("configuration not applied:\n%s", out)
 	}
+	// The configured severity reaches the rule's SARIF level, and a rule
+	// --disable'd is not described at all.
+	out, _, _ = runSalint(t, "", "-f", "sarif", "--disable", "SA003", ".")
+	var sarif struct {
+		Runs []struct {
+			Tool struct {
+				Driver struct {
+					Rules []struct {
+						ID     string
+						Config struct{ Level string } `json:"defaultConfiguration"`
+					}
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &sarif); err != nil {
+		t.Fatal(err)
+	}
+	levels := map[string]string{}
+	for _, r := range sarif.Runs[0].Tool.Driver.Rules {
+		levels[r.ID] = r.Config.Level
+	}
+	if _, listed := levels["SA003"]; listed || levels["SA012"] != "error" || levels["SA001"] != "warning" {
+		t.Errorf("SARIF rule levels %v: want SA012 error (high by configuration), SA003 absent", levels)
+	}
 	// --no-config: SA003 and SA012 (low) come back; fail-on is the default low.
 	out, _, code = runSalint(t, "", "--no-config", ".")
 	if code != ExitFindings || !strings.Contains(out, "SA003") || !strings.Contains(out, "LOW SA012") {

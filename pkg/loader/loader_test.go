@@ -78,6 +78,9 @@ func TestParseCatalogue(t *testing.T) {
 		{file: "leading-trailing-separators.yaml", documents: 1, objects: []string{"ServiceAccount web"}},
 		{file: "separator-with-content.yaml", documents: 3,
 			objects: []string{"ServiceAccount inline", "ServiceAccount second", "ServiceAccount third"}},
+		// kubectl (and helm) take "---#comment" as a separator too.
+		{file: "separator-hash-comment.yaml", documents: 3,
+			objects: []string{"ServiceAccount first", "ServiceAccount second", "ServiceAccount third"}},
 		{file: "middle-broken.yaml", documents: 3, objects: []string{"ServiceAccount first", "ServiceAccount third"},
 			errors: []int{9}, message: "YAML syntax error"},
 		{file: "duplicate-keys.yaml", documents: 2, errors: []int{6, 15}, message: `mapping key "name" already defined at line 4`},

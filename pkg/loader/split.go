@@ -68,8 +68,9 @@ func yamlLines(text []byte) []Pos {
 }
 
 // splitDocuments cuts a stream at every line that starts with "---" followed
-// by the end of the line or white space, as kubectl does. The separator line
-// stays with the document it opens, so positions within it remain exact.
+// by the end of the line, white space or a comment, as kubectl does. The
+// separator line stays with the document it opens, so positions within it
+// remain exact; a "---#" line, which is no YAML, is left out of both.
 func splitDocuments(data []byte) []chunk {
 	var chunks []chunk
 	start, startLine, line := 0, 1, 1
@@ -79,9 +80,17 @@ func splitDocuments(data []byte) []chunk {
 		if end >= 0 {
 			next = off + end + 1
 		}
-		if off > start && isSeparator(data[off:next]) {
-			chunks = append(chunks, chunk{text: data[start:off], startLine: startLine})
-			start, startLine = off, line
+		if sep := data[off:next]; isSeparator(sep) {
+			if off > start {
+				chunks = append(chunks, chunk{text: data[start:off], startLine: startLine})
+			}
+			if off > start || len(sep) > 3 && sep[3] == '#' {
+				start, startLine = off, line
+				if len(sep) > 3 && sep[3] == '#' {
+					// YAML reads "---#" as text: the document starts below.
+					start, startLine = next, line+1
+				}
+			}
 		}
 		off = next
 		line++
@@ -100,7 +109,7 @@ func isSeparator(l []byte) bool {
 		return true // "---" at the end of the input
 	}
 	switch l[3] {
-	case ' ', '\t', '\r', '\n':
+	case ' ', '\t', '\r', '\n', '#':
 		return true
 	}
 	return false

@@ -188,7 +188,7 @@ func load(cfg Config, jobs int, gc *gcTuner) ([]*loader.File, [][]*model.Extract
 	next := make(chan job, 64)
 	go func() {
 		n := 0
-		notes, errs = loader.Walk(cfg.Paths, cfg.Exclude, func(in loader.Input) {
+		notes, errs = loader.Walk(cfg.Paths, cfg.Exclude, nil, func(in loader.Input) {
 			next <- job{n, in}
 			n++
 		})

@@ -12,11 +12,21 @@ import (
 )
 
 // Input is one file to read: a path as the user named it (or found below a
-// named directory), or standard input.
+// named directory), or standard input; or a directory or file a Claim took.
 type Input struct {
 	Path  string
 	Stdin bool
+	// Claimed marks a path the walk's Claim took: a directory it did not
+	// walk, or a file it would not have read by its name.
+	Claimed bool
 }
+
+// Claim is asked about every directory the walk is about to read, with the
+// names of its entries, and about every regular file whose name is not a
+// manifest's; isDir tells which. A claimed path is emitted as one Input with
+// Claimed set, and a claimed directory is not walked: it belongs to whoever
+// claimed it (a renderer, for a Helm chart).
+type Claim func(path string, isDir bool, names []string) bool
 
 // StdinName is how standard input is named in reports.
 const StdinName = "<stdin>"
@@ -28,13 +38,15 @@ const StdinName = "<stdin>"
 // do not stop the run (a FIFO, a loop) are returned as notes; paths that do
 // not exist are errors (*fs.PathError naming the path).
 func Discover(paths []string, exclude []string) (inputs []Input, notes []string, errs []error) {
-	notes, errs = Walk(paths, exclude, func(in Input) { inputs = append(inputs, in) })
+	notes, errs = Walk(paths, exclude, nil, func(in Input) { inputs = append(inputs, in) })
 	return inputs, notes, errs
 }
 
 // Walk is Discover handing each input to emit as soon as it is found, so
-// that reading can start while directories are still being walked.
-func Walk(paths []string, exclude []string, emit func(Input)) (notes []string, errs []error) {
+// that reading can start while directories are still being walked, and
+// asking claim (when not nil) about directories and other files. Exclude
+// globs apply to named files too.
+func Walk(paths []string, exclude []string, claim Claim, emit func(Input)) (notes []string, errs []error) {
 	ex, err := compileGlobs(exclude)
 	if err != nil {
 		return nil, []error{err}
@@ -61,10 +73,25 @@ func Walk(paths []string, exclude []string, emit func(Input)) (notes []string, e
 				notes = append(notes, fmt.Sprintf("%s: skipped: not a regular file", root))
 				continue
 			}
+			if matchesAny(ex, filepath.ToSlash(root), filepath.Base(root)) {
+				continue
+			}
+			if claim != nil && !isManifestName(root) && claim(root, false, nil) {
+				if !seen[root] {
+					seen[root] = true
+					emit(Input{Path: root, Claimed: true})
+				}
+				continue
+			}
 			add(root)
 			continue
 		}
-		w := walker{root: root, exclude: ex, add: add, visited: map[string]bool{}}
+		w := walker{root: root, exclude: ex, add: add, visited: map[string]bool{}, claim: claim, emit: func(p string) {
+			if !seen[p] {
+				seen[p] = true
+				emit(Input{Path: p, Claimed: true})
+			}
+		}}
 		w.dir(root)
 		notes = append(notes, w.notes...)
 		errs = append(errs, w.errs...)
@@ -84,6 +111,8 @@ type walker struct {
 	exclude []*regexp.Regexp
 	add     func(string)
 	visited map[string]bool // real paths of directories entered, to stop symlink loops
+	claim   Claim
+	emit    func(string) // a claimed path
 	notes   []string
 	errs    []error
 }
@@ -93,9 +122,13 @@ func (w *walker) excluded(p string) bool {
 	if err != nil {
 		rel = p
 	}
-	for _, cands := range []string{filepath.ToSlash(rel), filepath.ToSlash(p), filepath.Base(p)} {
-		for _, re := range w.exclude {
-			if re.MatchString(cands) {
+	return matchesAny(w.exclude, filepath.ToSlash(rel), filepath.ToSlash(p), filepath.Base(p))
+}
+
+func matchesAny(exclude []*regexp.Regexp, candidates ...string) bool {
+	for _, c := range candidates {
+		for _, re := range exclude {
+			if re.MatchString(c) {
 				return true
 			}
 		}
@@ -128,6 +161,16 @@ func (w *walker) walk(dir, real string) {
 		w.errs = append(w.errs, &fs.PathError{Op: "read", Path: dir, Err: unwrapPathError(err)})
 		return
 	}
+	if w.claim != nil {
+		names := make([]string, len(entries))
+		for i, e := range entries {
+			names[i] = e.Name()
+		}
+		if w.claim(dir, true, names) {
+			w.emit(dir)
+			return
+		}
+	}
 	for _, e := range entries {
 		name := e.Name()
 		p := filepath.Join(dir, name)
@@ -158,6 +201,9 @@ func (w *walker) walk(dir, real string) {
 			continue
 		}
 		if !isManifestName(name) {
+			if w.claim != nil && mode.IsRegular() && w.claim(p, false, nil) {
+				w.emit(p)
+			}
 			continue
 		}
 		if !mode.IsRegular() {
@@ -222,7 +268,7 @@ func Read(in Input, stdin io.Reader, opts Options) *File {
 	if in.Stdin {
 		data, err = io.ReadAll(io.LimitReader(stdin, limit+1))
 	} else {
-		data, err = readRegular(in.Path, limit)
+		data, err = ReadRegular(in.Path, limit)
 	}
 	if err != nil {
 		f := &File{Path: in.Path}
@@ -232,7 +278,10 @@ func Read(in Input, stdin io.Reader, opts Options) *File {
 	return Parse(in.Path, data, opts)
 }
 
-func readRegular(path string, limit int64) ([]byte, error) {
+// ReadRegular reads a regular file of at most limit bytes, following a
+// symlink. Anything else (a FIFO, a device, a socket) is refused without
+// blocking on it. Errors do not repeat the path.
+func ReadRegular(path string, limit int64) ([]byte, error) {
 	// Opening a FIFO waits for a writer, unless it is opened non-blocking;
 	// fstat then tells what was opened, in the same step.
 	fh, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
@@ -274,3 +323,14 @@ func readRegular(path string, limit int64) ([]byte, error) {
 
 // IsStdin reports whether a file name stands for standard input.
 func IsStdin(name string) bool { return name == StdinName }
+
+// Excluder returns a test of whether a path, as named, matches one of the
+// exclude globs (against the whole path or its base name), as the walk
+// applies them to named files.
+func Excluder(exclude []string) (func(path string) bool, error) {
+	ex, err := compileGlobs(exclude)
+	if err != nil {
+		return nil, err
+	}
+	return func(p string) bool { return matchesAny(ex, filepath.ToSlash(p), filepath.Base(p)) }, nil
+}

@@ -143,9 +143,10 @@ func TestDiscover(t *testing.T) {
 
 	t.Run("named files", func(t *testing.T) {
 		named := []string{filepath.Join(root, "d.txt"), filepath.Join(root, ".hidden", "x.yaml"), filepath.Join(root, "a.yaml")}
-		inputs, notes, errs := discover(t, append(named, filepath.Join(root, "a.yaml")), []string{"*.txt"})
-		// Files named explicitly are always read, whatever their name; the
-		// same file named twice is read once.
+		inputs, notes, errs := discover(t, append(named, filepath.Join(root, "a.yaml"), filepath.Join(root, "c.json")), []string{"*.json"})
+		// Files named explicitly are read whatever their name, unless an
+		// exclude glob matches them (a pre-commit hook names every changed
+		// file); the same file named twice is read once.
 		if !slices.Equal(inputs, named) {
 			t.Errorf("inputs = %q, want %q", inputs, named)
 		}
@@ -225,5 +226,56 @@ func TestReadSizeLimit(t *testing.T) {
 	missing := loader.Read(loader.Input{Path: filepath.Join(root, "gone.yaml")}, nil, opts)
 	if len(missing.Errors) != 1 || missing.Documents != 1 {
 		t.Errorf("missing file: errors = %v", missing.Errors)
+	}
+}
+
+func TestWalkClaim(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"plain/a.yaml":                   "",
+		"chart/Chart.yaml":               "",
+		"chart/templates/sa.yaml":        "",
+		"chart/charts/sub/Chart.yaml":    "",
+		"archives/web-1.0.0.tgz":         "",
+		"archives/notes.txt":             "",
+		"kustomize/kustomization.yaml":   "",
+		"kustomize/deployment.yaml":      "",
+		"excluded/chart/Chart.yaml":      "",
+		"excluded/chart/templates/x.yml": "",
+	})
+	var asked []string
+	claim := func(p string, isDir bool, names []string) bool {
+		r, _ := filepath.Rel(root, p)
+		if !isDir {
+			asked = append(asked, r)
+			return strings.HasSuffix(p, ".tgz")
+		}
+		return slices.Contains(names, "Chart.yaml")
+	}
+	var got []string
+	_, errs := loader.Walk([]string{root}, []string{"excluded"}, claim, func(in loader.Input) {
+		r, _ := filepath.Rel(root, in.Path)
+		if in.Claimed {
+			r += " (claimed)"
+		}
+		got = append(got, r)
+	})
+	if len(errs) != 0 {
+		t.Fatal(errs)
+	}
+	// A claimed directory is emitted whole and not walked; a claimed file
+	// is emitted; what is not claimed is walked as ever.
+	want := []string{"archives/web-1.0.0.tgz (claimed)", "chart (claimed)", "kustomize/deployment.yaml", "kustomize/kustomization.yaml", "plain/a.yaml"}
+	if !slices.Equal(got, want) {
+		t.Errorf("emitted %q\nwant    %q", got, want)
+	}
+	// Only files that are no manifests by their name are asked about.
+	if wantAsked := []string{"archives/notes.txt", "archives/web-1.0.0.tgz"}; !slices.Equal(asked, wantAsked) {
+		t.Errorf("asked about %q, want %q", asked, wantAsked)
+	}
+	// A named directory is asked about too.
+	got = nil
+	loader.Walk([]string{filepath.Join(root, "chart")}, nil, claim, func(in loader.Input) { got = append(got, in.Path) })
+	if want := []string{filepath.Join(root, "chart")}; !slices.Equal(got, want) {
+		t.Errorf("named chart: emitted %q, want %q", got, want)
 	}
 }

@@ -107,7 +107,11 @@ type Extracted struct {
 	IgnoreReason string
 	// Context marks an object read for references only: it resolves
 	// others, and no finding is reported on it.
-	Context        bool
+	Context bool
+	// Scope is where the object's references resolve first: its unit of
+	// deployment (a chart render, a kustomize build) when it has one; ""
+	// means its file.
+	Scope          string
 	workloads      []Workload
 	serviceAccount *ServiceAccount
 	secret         *Secret

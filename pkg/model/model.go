@@ -32,12 +32,13 @@ type Model struct {
 type nsName struct{ namespace, name string }
 
 // byName indexes objects by namespace and name. A repository may define the
-// same object more than once (variants of one install side by side): a
-// reference then resolves to the definition in the referring file, else to
-// the first in input order.
+// same object more than once (variants of one install side by side, or the
+// overlays of one base): a reference then resolves to the definition in the
+// referring object's scope (its file, or its chart render or kustomize
+// build), else to the first in input order.
 type byName[T any] map[nsName][]T
 
-func (b byName[T]) get(k nsName, file string, fileOf func(T) string) (T, bool) {
+func (b byName[T]) get(k nsName, scope string, scopeOf func(T) string) (T, bool) {
 	defs := b[k]
 	if len(defs) == 0 {
 		var zero T
@@ -45,7 +46,7 @@ func (b byName[T]) get(k nsName, file string, fileOf func(T) string) (T, bool) {
 	}
 	if len(defs) > 1 {
 		for _, d := range defs {
-			if fileOf(d) == file {
+			if scopeOf(d) == scope {
 				return d, true
 			}
 		}
@@ -53,10 +54,15 @@ func (b byName[T]) get(k nsName, file string, fileOf func(T) string) (T, bool) {
 	return defs[0], true
 }
 
-// fileOf is the file an object was read from.
-func (m *Model) fileOf(ref int) string {
-	if src := m.Objects[ref].Source; src != nil {
-		return src.File
+// scopeOf is where an object's references resolve first: its unit of
+// deployment, else the file it was read from.
+func (m *Model) scopeOf(ref int) string {
+	x := m.Objects[ref]
+	if x.Scope != "" {
+		return x.Scope
+	}
+	if x.Source != nil {
+		return x.Source.File
 	}
 	return ""
 }
@@ -120,9 +126,9 @@ func Build(objects []*Extracted, opts Options) *Model {
 			continue
 		}
 		key := nsName{s.Namespace, *s.ServiceAccountName}
-		acc := &SecretAccount{Known: known[key], BoundBy: m.boundBy(key.namespace, key.name)}
+		acc := &SecretAccount{Known: known[key], BoundBy: m.boundBy(key.namespace, key.name, m.scopeOf(s.Ref))}
 		acc.Bound = acc.BoundBy != nil
-		if sa, ok := accounts.get(key, m.fileOf(s.Ref), m.accountFile); ok {
+		if sa, ok := accounts.get(key, m.scopeOf(s.Ref), m.accountScope); ok {
 			acc.InInput, acc.Ref = true, refTo(sa.Ref)
 		}
 		s.ServiceAccount = acc
@@ -140,14 +146,14 @@ func Build(objects []*Extracted, opts Options) *Model {
 	return m
 }
 
-func (m *Model) accountFile(sa *ServiceAccount) string { return m.fileOf(sa.Ref) }
+func (m *Model) accountScope(sa *ServiceAccount) string { return m.scopeOf(sa.Ref) }
 
-func (m *Model) secretFile(s *Secret) string { return m.fileOf(s.Ref) }
+func (m *Model) secretScope(s *Secret) string { return m.scopeOf(s.Ref) }
 
 func (m *Model) resolveWorkload(w *Workload, accounts byName[*ServiceAccount], secrets byName[*Secret], known map[nsName]bool) {
 	key := nsName{w.Namespace, w.ServiceAccount.Name}
-	file := m.fileOf(w.Ref)
-	sa, _ := accounts.get(key, file, m.accountFile)
+	scope := m.scopeOf(w.Ref)
+	sa, _ := accounts.get(key, scope, m.accountScope)
 	w.ServiceAccount.Known = known[key]
 	if sa != nil {
 		w.ServiceAccount.InInput, w.ServiceAccount.Ref = true, refTo(sa.Ref)
@@ -165,7 +171,7 @@ func (m *Model) resolveWorkload(w *Workload, accounts byName[*ServiceAccount], s
 	}
 	for i := range w.SecretRefs {
 		r := &w.SecretRefs[i]
-		if s, ok := secrets.get(nsName{w.Namespace, r.Name}, file, m.secretFile); ok {
+		if s, ok := secrets.get(nsName{w.Namespace, r.Name}, scope, m.secretScope); ok {
 			r.Secret = &SecretLink{Ref: s.Ref, Type: s.Type}
 		}
 	}

@@ -74,26 +74,26 @@ type rbacIndex struct {
 	bindingTo []int // effective role of each binding, -1 when it grants nothing known
 	bySA      map[nsName][]grantSource
 	byGroup   map[string][]grantSource
-	best      map[fileKey]bestGrant // per account and referring file, memoised
-	bestGroup map[fileKey]bestGrant // per namespace and file, for the group subjects
-	grants    map[[2]int]*Grant     // by binding and subject
-	files     []string              // the file of each binding
-	defs      [][]int               // every definition of each binding's kind, namespace and name
+	best      map[scopeKey]bestGrant // per account and referring scope, memoised
+	bestGroup map[scopeKey]bestGrant // per namespace and scope, for the group subjects
+	grants    map[[2]int]*Grant      // by binding and subject
+	scopes    []string               // the scope of each binding (see Model.scopeOf)
+	defs      [][]int                // every definition of each binding's kind, namespace and name
 }
 
-// fileKey memoises what an account (or a namespace's groups) holds as seen
-// from one file, which decides between duplicate definitions.
-type fileKey struct{ namespace, name, file string }
+// scopeKey memoises what an account (or a namespace's groups) holds as seen
+// from one scope, which decides between duplicate definitions.
+type scopeKey struct{ namespace, name, scope string }
 
-// pickDef chooses among the definitions of one object: the one in file,
+// pickDef chooses among the definitions of one object: the one in scope,
 // else the first.
-func pickDef(defs []int, file string, fileOf func(int) string) (int, bool) {
+func pickDef(defs []int, scope string, scopeOf func(int) string) (int, bool) {
 	if len(defs) == 0 {
 		return 0, false
 	}
 	if len(defs) > 1 {
 		for _, d := range defs {
-			if fileOf(d) == file {
+			if scopeOf(d) == scope {
 				return d, true
 			}
 		}
@@ -101,14 +101,14 @@ func pickDef(defs []int, file string, fileOf func(int) string) (int, bool) {
 	return defs[0], true
 }
 
-// counts says whether a binding counts as seen from file: a binding defined
-// more than once counts only in the definition chosen for that file.
-func (ix *rbacIndex) counts(bi int, file string) bool {
+// counts says whether a binding counts as seen from scope: a binding
+// defined more than once counts only in the definition chosen for it.
+func (ix *rbacIndex) counts(bi int, scope string) bool {
 	defs := ix.defs[bi]
 	if len(defs) < 2 {
 		return true
 	}
-	chosen, _ := pickDef(defs, file, func(i int) string { return ix.files[i] })
+	chosen, _ := pickDef(defs, scope, func(i int) string { return ix.scopes[i] })
 	return chosen == bi
 }
 
@@ -156,14 +156,14 @@ func (m *Model) resolveRBAC(objects []*Extracted, accounts byName[*ServiceAccoun
 	}
 	ix := &rbacIndex{
 		bySA: map[nsName][]grantSource{}, byGroup: map[string][]grantSource{},
-		best: map[fileKey]bestGrant{}, bestGroup: map[fileKey]bestGrant{},
-		grants: map[[2]int]*Grant{}, files: make([]string, len(m.Bindings)),
+		best: map[scopeKey]bestGrant{}, bestGroup: map[scopeKey]bestGrant{},
+		grants: map[[2]int]*Grant{}, scopes: make([]string, len(m.Bindings)),
 		defs: make([][]int, len(m.Bindings)),
 	}
 	defs := map[roleKey][]int{}
 	for bi := range m.Bindings {
 		b := &m.Bindings[bi]
-		ix.files[bi] = m.fileOf(b.Ref)
+		ix.scopes[bi] = m.scopeOf(b.Ref)
 		k := roleKey{b.Kind, b.Namespace, b.Name}
 		defs[k] = append(defs[k], bi)
 	}
@@ -243,7 +243,7 @@ func (m *Model) resolveRBAC(objects []*Extracted, accounts byName[*ServiceAccoun
 			if ref.Kind == kindRole {
 				ns = b.Namespace
 			}
-			if i, ok := pickDef(roles[roleKey{ref.Kind, ns, ref.Name}], ix.files[bi], func(i int) string { return m.fileOf(m.Roles[i].Ref) }); ok {
+			if i, ok := pickDef(roles[roleKey{ref.Kind, ns, ref.Name}], ix.scopes[bi], func(i int) string { return m.scopeOf(m.Roles[i].Ref) }); ok {
 				ref.Resolution, ref.Ref = RoleInInput, refTo(m.Roles[i].Ref)
 				ix.bindingTo[bi] = effectiveOf(i)
 			} else if isBuiltinRole(ref.Kind, ref.Name) {
@@ -268,7 +268,7 @@ func (m *Model) resolveRBAC(objects []*Extracted, accounts byName[*ServiceAccoun
 				}
 				key := nsName{s.AccountNamespace, s.Name}
 				s.Known = known[key]
-				if sa, ok := accounts.get(key, ix.files[bi], m.accountFile); ok {
+				if sa, ok := accounts.get(key, ix.scopes[bi], m.accountScope); ok {
 					s.InInput, s.Ref = true, refTo(sa.Ref)
 				}
 				if valid {
@@ -327,20 +327,29 @@ func groupsOf(ns string) [3]string {
 
 // boundBy returns the first valid binding subject in the input that
 // reaches the account, directly or through one of its groups, or nil.
-func (m *Model) boundBy(ns, name string) *BindingLink {
+func (m *Model) boundBy(ns, name, scope string) *BindingLink {
 	ix := m.rbac
-	sources := ix.bySA[nsName{ns, name}]
+	// A binding defined in several scopes counts in the one seen from here.
+	first := func(sources []grantSource) (grantSource, bool) {
+		for _, src := range sources {
+			if ix.counts(src.binding, scope) {
+				return src, true
+			}
+		}
+		return grantSource{}, false
+	}
+	src, ok := first(ix.bySA[nsName{ns, name}])
 	for _, g := range groupsOf(ns) {
-		if len(sources) > 0 {
+		if ok {
 			break
 		}
-		sources = ix.byGroup[g]
+		src, ok = first(ix.byGroup[g])
 	}
-	if len(sources) == 0 {
+	if !ok {
 		return nil
 	}
-	b := &m.Bindings[sources[0].binding]
-	s := &b.Subjects[sources[0].subject]
+	b := &m.Bindings[src.binding]
+	s := &b.Subjects[src.subject]
 	return &BindingLink{Ref: b.Ref, Name: b.Kind + " " + qualified(b.Namespace, b.Name), Subject: s.Kind + " " + s.Name, Path: s.NamePath}
 }
 
@@ -395,10 +404,10 @@ func (a bestGrant) better(b bestGrant) bool {
 	return a.src.subject < b.src.subject
 }
 
-func (ix *rbacIndex) scan(file string, sources []grantSource, direct bool, cls Classification, acc *bestGrant) {
+func (ix *rbacIndex) scan(scope string, sources []grantSource, direct bool, cls Classification, acc *bestGrant) {
 	for _, src := range sources {
 		e := ix.bindingTo[src.binding]
-		if e < 0 || !ix.counts(src.binding, file) {
+		if e < 0 || !ix.counts(src.binding, scope) {
 			continue
 		}
 		sum := ix.summary(e, cls)
@@ -440,20 +449,20 @@ func (ix *rbacIndex) summary(e int, cls Classification) *roleSummary {
 }
 
 // accountGrant finds the most dangerous grant of a ServiceAccount, as seen
-// from a workload of file.
-func (ix *rbacIndex) accountGrant(ns, name, file string, cls Classification) bestGrant {
-	key := fileKey{ns, name, file}
+// from a workload of scope.
+func (ix *rbacIndex) accountGrant(ns, name, scope string, cls Classification) bestGrant {
+	key := scopeKey{ns, name, scope}
 	if g, ok := ix.best[key]; ok {
 		return g
 	}
 	var g bestGrant
-	ix.scan(file, ix.bySA[nsName{ns, name}], true, cls, &g)
-	grp, ok := ix.bestGroup[fileKey{ns, "", file}]
+	ix.scan(scope, ix.bySA[nsName{ns, name}], true, cls, &g)
+	grp, ok := ix.bestGroup[scopeKey{ns, "", scope}]
 	if !ok {
 		for _, name := range groupsOf(ns) {
-			ix.scan(file, ix.byGroup[name], false, cls, &grp)
+			ix.scan(scope, ix.byGroup[name], false, cls, &grp)
 		}
-		ix.bestGroup[fileKey{ns, "", file}] = grp
+		ix.bestGroup[scopeKey{ns, "", scope}] = grp
 	}
 	count := g.count + grp.count
 	if grp.rank > 0 && (g.rank == 0 || grp.better(g)) {
@@ -541,7 +550,7 @@ func (m *Model) ResolveTokens(cls Classification) {
 	for i := range m.Workloads {
 		w := &m.Workloads[i]
 		w.Tokens = []Token{}
-		file := m.fileOf(w.Ref)
+		scope := m.scopeOf(w.Ref)
 		add := func(via string, path []any, ns, name, secret string) {
 			for _, t := range w.Tokens { // one token per account; a pod has few
 				if t.AccountNamespace == ns && t.AccountName == name {
@@ -550,7 +559,7 @@ func (m *Model) ResolveTokens(cls Classification) {
 			}
 			t := Token{Via: via, Path: path, AccountNamespace: ns, AccountName: name, Secret: secret}
 			if m.rbac != nil {
-				if g := m.rbac.accountGrant(ns, name, file, cls); g.rank > 0 {
+				if g := m.rbac.accountGrant(ns, name, scope, cls); g.rank > 0 {
 					t.Grant, t.DangerousGrants = m.grant(g), g.count
 					t.Chain = chain(w, &t)
 				}
@@ -576,6 +585,6 @@ func (m *Model) ResolveTokens(cls Classification) {
 	}
 	if m.rbac != nil {
 		// The memos served this pass only.
-		m.rbac.best, m.rbac.bestGroup, m.rbac.grants = map[fileKey]bestGrant{}, map[fileKey]bestGrant{}, map[[2]int]*Grant{}
+		m.rbac.best, m.rbac.bestGroup, m.rbac.grants = map[scopeKey]bestGrant{}, map[scopeKey]bestGrant{}, map[[2]int]*Grant{}
 	}
 }

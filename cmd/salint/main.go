@@ -8,6 +8,8 @@ import (
 )
 
 func main() {
+	cli.DenyNetwork()
+	cli.SilenceLibraryLogs()
 	info, err := os.Stdout.Stat()
 	tty := err == nil && info.Mode()&os.ModeCharDevice != 0
 	os.Exit(cli.Main(os.Args[1:], cli.Env{

@@ -109,11 +109,15 @@ type Figures struct {
 	DecodeRSS        []int64   `json:"decodePeakRSSBytes"`
 	SalintExitCodes  []int     `json:"salintExitCodes"`
 	SmallFileSeconds []float64 `json:"smallFileSeconds"`
-	Ratio            float64   `json:"ratio"` // of the medians
-	PairedRatio      float64   `json:"pairedRatio"`
-	RatioPass        bool      `json:"ratioPass"`
-	RSSPass          bool      `json:"rssPass"`
-	SmallFilePass    bool      `json:"smallFilePass"`
+	// SmallChartSeconds and SharedChartsSeconds time rendering: one small
+	// chart, and every chart and kustomization of ../shared/charts.
+	SmallChartSeconds   []float64 `json:"smallChartSeconds"`
+	SharedChartsSeconds []float64 `json:"sharedChartsSeconds"`
+	Ratio               float64   `json:"ratio"` // of the medians
+	PairedRatio         float64   `json:"pairedRatio"`
+	RatioPass           bool      `json:"ratioPass"`
+	RSSPass             bool      `json:"rssPass"`
+	SmallFilePass       bool      `json:"smallFilePass"`
 }
 
 // TestReport times the salint binary against the decode-only baseline on
@@ -215,6 +219,31 @@ func TestReport(t *testing.T) {
 		f.SmallFileSeconds = append(f.SmallFileSeconds, p.wall.Seconds())
 	}
 
+	// Rendering: a small chart (one chart, two scenarios) against the small
+	// plain file, and the real charts and kustomize trees of ../shared.
+	chart := filepath.Join(root, "testdata", "manifests", "helm-chart")
+	var chartWall []time.Duration
+	measure(t, salint(os.DevNull, chart))
+	for range smallFileRuns {
+		p := measure(t, salint(os.DevNull, chart))
+		checkSalint(p)
+		chartWall = append(chartWall, p.wall)
+		f.SmallChartSeconds = append(f.SmallChartSeconds, p.wall.Seconds())
+	}
+	shared := filepath.Join(filepath.Dir(root), "shared", "charts")
+	var sharedWall []time.Duration
+	var sharedRSS []int64
+	sharedReport := filepath.Join(work, "charts.json")
+	if _, err := os.Stat(shared); err == nil {
+		checkSalint(measure(t, salint(sharedReport, shared)))
+		for range *flagRuns {
+			p := measure(t, salint(os.DevNull, shared))
+			checkSalint(p)
+			sharedWall, sharedRSS = append(sharedWall, p.wall), append(sharedRSS, p.rss)
+			f.SharedChartsSeconds = append(f.SharedChartsSeconds, p.wall.Seconds())
+		}
+	}
+
 	f.Ratio = median(sWall).Seconds() / median(dWall).Seconds()
 	f.PairedRatio = median(ratios)
 	f.RatioPass = f.Ratio <= targetRatio
@@ -251,6 +280,11 @@ func TestReport(t *testing.T) {
 	fmt.Fprintf(tw, "  salint peak RSS\t%s\t%s\t<= %s\t%s\n", mb(median(sRSS)), join(sRSS, mb), mb(targetRSS), verdict(f.RSSPass))
 	fmt.Fprintf(tw, "  decode-only peak RSS\t%s\t%s\t\t\n", mb(median(dRSS)), join(dRSS, mb))
 	fmt.Fprintf(tw, "  small file, salint wall (%s)\t%s\t%s\t<= %s\t%s\n", filepath.Base(small), ms(median(smallWall)), join(smallWall, ms), ms(targetSmall), verdict(f.SmallFilePass))
+	fmt.Fprintf(tw, "  small chart, salint wall (testdata/manifests/helm-chart)\t%s\t%s\t\t\n", ms(median(chartWall)), join(chartWall, ms))
+	if len(sharedWall) > 0 {
+		fmt.Fprintf(tw, "  ../shared/charts, salint wall\t%s\t%s\t\t\n", secs(median(sharedWall)), join(sharedWall, secs))
+		fmt.Fprintf(tw, "  ../shared/charts, salint peak RSS\t%s\t%s\t\t\n", mb(median(sharedRSS)), join(sharedRSS, mb))
+	}
 	tw.Flush()
 
 	fmt.Fprintf(&out, "\n  decode-only by its own clock (no process start): %s median\n",
@@ -259,6 +293,9 @@ func TestReport(t *testing.T) {
 	fmt.Fprintf(&out, "  salint exit status on the tree: %s; on the small file: %s\n",
 		join(codes, exitMeaning), exitMeaning(smallCode))
 	fmt.Fprintf(&out, "  %s\n", summarize(reportFile, tree))
+	if len(sharedWall) > 0 {
+		fmt.Fprintf(&out, "  ../shared/charts: %s\n", summarizeRendering(sharedReport))
+	}
 	if len(warm.stderr) > 0 {
 		fmt.Fprintf(&out, "  salint stderr:\n%s\n", indent(tail(warm.stderr, 1500), "    "))
 	}
@@ -320,4 +357,24 @@ func tail(b []byte, n int) string {
 
 func indent(s, prefix string) string {
 	return prefix + strings.ReplaceAll(s, "\n", "\n"+prefix)
+}
+
+// summarizeRendering reads what rendering read and built from salint's
+// JSON report.
+func summarizeRendering(file string) string {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return "salint wrote no report: " + err.Error()
+	}
+	var rep struct {
+		Summary struct {
+			Files, Charts, Scenarios, Kustomizations, Documents, Objects, Errors, Findings int
+		} `json:"summary"`
+	}
+	if err := json.Unmarshal(data, &rep); err != nil {
+		return "salint's report is not JSON: " + err.Error()
+	}
+	s := rep.Summary
+	return fmt.Sprintf("%d charts rendered (%d scenarios), %d kustomizations built; %d files, %d documents, %d objects, %d errors; %d findings",
+		s.Charts, s.Scenarios, s.Kustomizations, s.Files, s.Documents, s.Objects, s.Errors, s.Findings)
 }

@@ -73,6 +73,14 @@ type Options struct {
 	RuleFormat string
 	// Explain is the rule ID or name of `salint explain`.
 	Explain string
+	// Values and Set are values files and key=value settings for every
+	// Helm chart rendered, after the chart's own values and the
+	// configuration's; ReleaseName and KubeVersion what it is rendered as.
+	Values, Set              []string
+	ReleaseName, KubeVersion string
+	// ReleaseNameSet and KubeVersionSet record the flags given explicitly,
+	// which win over a chart's settings in the configuration file.
+	ReleaseNameSet, KubeVersionSet bool
 }
 
 // usageError is a command line salint cannot act on.
@@ -90,8 +98,13 @@ Usage:
   salint explain ID|NAME
   salint version
 
+Directories holding a Helm chart (Chart.yaml) are rendered, once with the
+chart's values and once per ci/*-values.yaml; kustomizations are built from
+their entry points; findings point at the template, base or patch line.
+
 Examples:
   salint ./deploy
+  salint --values prod-values.yaml --set image.tag=1.2 charts/web
   helm template my-chart | salint -
   salint -f sarif -o salint.sarif .
   salint --fail-on high --min-severity medium manifests/
@@ -167,6 +180,12 @@ func Parse(args []string) (*Options, error) {
 		return nil, usagef("unknown format %q (want %s)", o.Format, strings.Join(report.Formats(), ", "))
 	}
 	o.FailOnSet = fs.Changed("fail-on")
+	o.ReleaseNameSet, o.KubeVersionSet = fs.Changed("release-name"), fs.Changed("kube-version")
+	for _, kv := range o.Set {
+		if !strings.Contains(kv, "=") {
+			return nil, usagef("--set %q: want key=value", kv)
+		}
+	}
 	if o.Config != "" && o.NoConfig {
 		return nil, usagef("--config and --no-config exclude each other")
 	}
@@ -220,11 +239,15 @@ func flagSet(o *Options, failOn, minSeverity *string, help, version *bool) *pfla
 	fs.IntVar(&o.Jobs, "jobs", runtime.GOMAXPROCS(0), "files parsed and rules evaluated in parallel")
 	fs.Int64Var(&o.MaxFileSize, "max-file-size", loader.DefaultMaxFileSize, "largest file read, in `bytes`")
 	fs.BoolVar(&o.NoColor, "no-color", false, "never colour the text output (also: NO_COLOR)")
+	fs.StringArrayVar(&o.Values, "values", nil, "render Helm charts with the values `FILE` too, after their own (repeatable, in order)")
+	fs.StringArrayVar(&o.Set, "set", nil, "render Helm charts with `KEY=VALUE` set, after the values files (repeatable, Helm's --set syntax)")
+	fs.StringVar(&o.ReleaseName, "release-name", "", "release `NAME` Helm charts are rendered as (default: the chart's name)")
+	fs.StringVar(&o.KubeVersion, "kube-version", "", "Kubernetes `VERSION` Helm charts see in .Capabilities (default: Helm's)")
 	fs.StringVarP(&o.Config, "config", "c", "", "read the configuration `FILE` instead of the .salint.yaml found from here up to the repository root")
 	fs.BoolVar(&o.NoConfig, "no-config", false, "read no configuration file")
 	fs.StringArrayVar(&o.Enable, "enable", nil, "run the rule `ID|NAME` even if the configuration disables it (repeatable)")
 	fs.StringArrayVar(&o.Disable, "disable", nil, "do not report the rule `ID|NAME` (repeatable)")
-	fs.BoolVarP(&o.Verbose, "verbose", "v", false, "say which configuration file is used")
+	fs.BoolVarP(&o.Verbose, "verbose", "v", false, "say which configuration file is used and list each chart rendered and kustomization built")
 	fs.StringArrayVar(&o.Policies, "policy", nil, "also run the custom Rego rules of `DIR` (repeatable; see docs/custom-rules.md)")
 	fs.StringVar(&o.Baseline, "baseline", "", "report only findings not recorded in the baseline `FILE`")
 	fs.StringVar(&o.WriteBaseline, "write-baseline", "", "record today's findings in the baseline `FILE` (the exit status then ignores them)")

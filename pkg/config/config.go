@@ -52,6 +52,53 @@ type Config struct {
 	// defined outside the input.
 	KnownRoles []string
 	Exemptions []Exemption
+	// Charts holds the settings of Helm charts, keyed by the chart's path
+	// as written (relative to Dir); Chart resolves a chart's settings.
+	Charts map[string]ChartConfig
+}
+
+// ChartConfig is how one Helm chart is rendered beyond its own values.
+type ChartConfig struct {
+	// Values are values files applied after the chart's values.yaml, in
+	// order; relative to Dir, and inside it.
+	Values []string
+	// Set are key=value settings (Helm's --set syntax) applied after them.
+	Set []string
+	// ReleaseName and KubeVersion override the command line's; "" keeps it.
+	ReleaseName string
+	KubeVersion string
+	Line        int // of the chart's key in the file
+}
+
+// Chart returns the settings of the chart at root (a path as the walk
+// names it), with its values files resolved against Dir, or false when
+// the file has none for it.
+func (c *Config) Chart(root string) (ChartConfig, bool) {
+	if c == nil || len(c.Charts) == 0 {
+		return ChartConfig{}, false
+	}
+	want, err := filepath.Abs(root)
+	if err != nil {
+		return ChartConfig{}, false
+	}
+	keys := make([]string, 0, len(c.Charts))
+	for k := range c.Charts {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		abs, err := filepath.Abs(filepath.Join(c.Dir(), k))
+		if err != nil || abs != want {
+			continue
+		}
+		cc := c.Charts[k]
+		cc.Values = slices.Clone(cc.Values)
+		for i, v := range cc.Values {
+			cc.Values[i] = filepath.Join(c.Dir(), v)
+		}
+		return cc, true
+	}
+	return ChartConfig{}, false
 }
 
 // RuleConfig changes one rule; nil fields are left at the rule's defaults.
@@ -369,7 +416,7 @@ func (p *parser) top(c *Config, n *yaml.Node) {
 	if n = deref(n); n.ShortTag() == "!!null" {
 		return
 	}
-	allowed := []string{"fail-on", "exclude", "policies", "rules", "known", "exemptions"}
+	allowed := []string{"fail-on", "exclude", "policies", "rules", "known", "exemptions", "charts"}
 	p.fields("configuration", n, allowed, func(key string, k, v *yaml.Node) {
 		switch key {
 		case "fail-on":
@@ -386,7 +433,51 @@ func (p *parser) top(c *Config, n *yaml.Node) {
 			p.known(c, v)
 		case "exemptions":
 			p.exemptions(c, v)
+		case "charts":
+			p.charts(c, v)
 		}
+	})
+}
+
+// charts reads the per-chart settings. Paths stay inside the directory of
+// the configuration file: the file comes with the repository, and a pull
+// request must not make salint read files elsewhere on the machine.
+func (p *parser) charts(c *Config, n *yaml.Node) {
+	c.Charts = map[string]ChartConfig{}
+	inside := func(where string, item *yaml.Node, s string) bool {
+		if s == "" || filepath.IsAbs(s) || !filepath.IsLocal(filepath.FromSlash(s)) {
+			p.errorf(item, "%s: %q is not a relative path inside the configuration's directory", where, s)
+			return false
+		}
+		return true
+	}
+	p.fields("charts", n, nil, func(chart string, k, v *yaml.Node) {
+		where := "charts." + chart
+		if !inside("charts", k, chart) {
+			return
+		}
+		cc := ChartConfig{Line: k.Line}
+		p.fields(where, v, []string{"values", "set", "releaseName", "kubeVersion"}, func(key string, _, fv *yaml.Node) {
+			switch key {
+			case "values":
+				cc.Values = p.strs(where+".values", fv, func(item *yaml.Node, s string) bool {
+					return inside(where+".values", item, s)
+				})
+			case "set":
+				cc.Set = p.strs(where+".set", fv, func(item *yaml.Node, s string) bool {
+					if !strings.Contains(s, "=") {
+						p.errorf(item, "%s.set: %q is not key=value", where, s)
+						return false
+					}
+					return true
+				})
+			case "releaseName":
+				cc.ReleaseName, _ = p.str(where+".releaseName", fv)
+			case "kubeVersion":
+				cc.KubeVersion, _ = p.str(where+".kubeVersion", fv)
+			}
+		})
+		c.Charts[chart] = cc
 	})
 }
 

@@ -39,6 +39,12 @@ exemptions:
     kind: ClusterRole
     name: argocd-application-controller
     reason: Argo CD manages every resource by design
+charts:
+  deploy/web:
+    values: [deploy/values-prod.yaml]
+    set: ["serviceAccount.automount=false"]
+    releaseName: web
+    kubeVersion: "1.31.0"
 `
 
 func ptr[T any](v T) *T { return &v }
@@ -63,12 +69,25 @@ func TestParseSample(t *testing.T) {
 			Rule: "SA041", Kind: "ClusterRole", Name: "argocd-application-controller",
 			Reason: "Argo CD manages every resource by design", Line: 11,
 		}},
+		Charts: map[string]ChartConfig{"deploy/web": {
+			Values: []string{"deploy/values-prod.yaml"}, Set: []string{"serviceAccount.automount=false"},
+			ReleaseName: "web", KubeVersion: "1.31.0", Line: 16,
+		}},
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("got  %#v\nwant %#v", c, want)
 	}
 	if c.Dir() != "dir" {
 		t.Errorf("Dir() = %q", c.Dir())
+	}
+	// A chart's settings are found by its path as the walk names it, and
+	// its values files are relative to the configuration's directory.
+	cc, ok := c.Chart(filepath.Join("dir", "deploy", "web"))
+	if !ok || !reflect.DeepEqual(cc.Values, []string{filepath.Join("dir", "deploy", "values-prod.yaml")}) || cc.ReleaseName != "web" {
+		t.Errorf("Chart(dir/deploy/web) = %+v, %v", cc, ok)
+	}
+	if _, ok := c.Chart(filepath.Join("deploy", "web")); ok {
+		t.Error("Chart(deploy/web) found settings for dir/deploy/web")
 	}
 }
 
@@ -135,7 +154,7 @@ func TestParseErrors(t *testing.T) {
 		want []string // each a substring of one error line, in order
 	}{
 		{"unknown top-level key", "fail-on: low\nfailOn: low\n",
-			[]string{`c.yaml:2:1: configuration: unknown key "failOn" (allowed: fail-on, exclude, policies, rules, known, exemptions)`}},
+			[]string{`c.yaml:2:1: configuration: unknown key "failOn" (allowed: fail-on, exclude, policies, rules, known, exemptions, charts)`}},
 		{"unknown rule key", "rules:\n  SA001:\n    enable: false\n",
 			[]string{`c.yaml:3:5: rules.SA001: unknown key "enable" (allowed: enabled, severity, params)`}},
 		{"unknown known key", "known:\n  accounts: []\n",
@@ -393,6 +412,11 @@ func TestSchema(t *testing.T) {
 		"exemptions: [{rule: SA001}]\n",
 		"exemptions: [{rule: SA001, reason: ' '}]\n",
 		"exemptions: [{rule: SA001, reason: r, names: x}]\n",
+		"charts: {web: {values: [/etc/passwd]}}\n",
+		"charts: {web: {values: [../../secrets.yaml]}}\n",
+		"charts: {../web: {}}\n",
+		"charts: {web: {set: [novalue]}}\n",
+		"charts: {web: {release: x}}\n",
 	} {
 		if validate(bad) == nil {
 			t.Errorf("schema accepts %q", bad)

@@ -132,14 +132,41 @@ type Finding struct {
 	// Path is the field path of the offending node, e.g.
 	// spec.template.spec.serviceAccountName.
 	Path string
-	// HelmSource is the template named by the document's "# Source:" comment.
-	HelmSource    string
+	// Source says how the object was produced when it was not read from a
+	// file as written; nil for a plain manifest.
+	Source        *Source
 	Related       []Related
 	Fingerprint   string
 	Suppressed    bool
 	Justification string
 	// SourceLine is the text of the offending line, for the text report.
 	SourceLine string
+}
+
+// Source types.
+const (
+	SourceHelm               = "helm"                 // rendered from a chart
+	SourceKustomize          = "kustomize"            // built by kustomize
+	SourceHelmTemplateOutput = "helm-template-output" // a file of helm template output
+)
+
+// Source is how a finding's object was produced: rendered from a chart,
+// built by kustomize, or read from helm template output. The finding's own
+// location is in the file the user edits; Rendered keeps where the node
+// stands in what was rendered.
+type Source struct {
+	Type string
+	// Root is the chart (directory or archive) or kustomization directory.
+	Root string
+	// Scenario is the values file a chart was rendered with beyond its own
+	// values.yaml (a ci/*-values.yaml file), "" for none.
+	Scenario string
+	// Template is the template a "# Source:" comment names.
+	Template string
+	// Rendered is the node's position in the rendered stream, whose name
+	// File holds (e.g. "web/templates/deployment.yaml", "kustomize build
+	// deploy/prod"); zero for helm template output, read as written.
+	Rendered Location
 }
 
 // InputError is a document or file that could not be read or parsed.
@@ -167,14 +194,20 @@ type Skipped struct {
 // Errors: each List item counts as one document, and a file that could not
 // be read counts as one document in error.
 type Summary struct {
-	Files      int              `json:"files"`
-	Documents  int              `json:"documents"`
-	Objects    int              `json:"objects"`
-	Skipped    int              `json:"skipped"`
-	Errors     int              `json:"errors"`
-	Findings   int              `json:"findings"`
-	Suppressed int              `json:"suppressed"`
-	BySeverity map[Severity]int `json:"-"`
+	Files     int `json:"files"`
+	Documents int `json:"documents"`
+	// Charts and Kustomizations count the charts rendered and the
+	// kustomize entry points built; Scenarios the chart renders in all
+	// (one per chart, plus one per ci values file).
+	Charts         int              `json:"charts"`
+	Scenarios      int              `json:"scenarios"`
+	Kustomizations int              `json:"kustomizations"`
+	Objects        int              `json:"objects"`
+	Skipped        int              `json:"skipped"`
+	Errors         int              `json:"errors"`
+	Findings       int              `json:"findings"`
+	Suppressed     int              `json:"suppressed"`
+	BySeverity     map[Severity]int `json:"-"`
 }
 
 // CountFindings sets the summary's finding counts from r.Findings:
@@ -202,6 +235,20 @@ type Report struct {
 	Skipped  []Skipped
 	// Notes are non-fatal messages for the user, e.g. a FIFO that was not read.
 	Notes []string
+	// Units are the chart renders and kustomize builds of the run, in the
+	// order they were read.
+	Units []RenderedUnit
+}
+
+// RenderedUnit is one chart rendered with one set of values, or one
+// kustomize entry point built, and what it gave.
+type RenderedUnit struct {
+	Type      string // SourceHelm or SourceKustomize
+	Root      string
+	Scenario  string
+	Documents int
+	Objects   int
+	Errors    int
 }
 
 // Tool names the program that produced a report.

@@ -4,7 +4,6 @@
 package lint
 
 import (
-	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -15,14 +14,13 @@ import (
 	"maps"
 	"runtime"
 	"runtime/debug"
-	"slices"
 	"sync"
 
-	"github.com/salint/salint/internal/par"
 	"github.com/salint/salint/pkg/engine"
 	"github.com/salint/salint/pkg/finding"
 	"github.com/salint/salint/pkg/loader"
 	"github.com/salint/salint/pkg/model"
+	"github.com/salint/salint/pkg/render"
 )
 
 // Config is what one run reads and how.
@@ -49,6 +47,10 @@ type Config struct {
 	// Exempt reports whether configuration exempts a finding of the rule on
 	// that object, and why; the finding is then suppressed.
 	Exempt func(ruleID, kind, namespace, name string) (reason string, ok bool)
+	// Charts and Kustomizations render the Helm charts and build the
+	// kustomizations the input holds; nil reads their files as plain YAML.
+	Charts         render.Charts
+	Kustomizations render.Kustomizations
 	// TuneGC lets the process trade memory for speed within a budget that
 	// grows with the input (see gcTuner), for the run and what follows it;
 	// for a command, not a library.
@@ -70,44 +72,41 @@ func Run(ctx context.Context, eng *engine.Engine, cfg Config) (*finding.Report, 
 	if cfg.TuneGC {
 		gc = newGCTuner() // kept for the report that follows the run
 	}
-	files, extracted, notes, errs := load(cfg, jobs, gc)
-	rep.Notes = notes
+	g := gather(ctx, cfg, jobs, gc)
+	rep.Notes = g.notes
 	// Files named one by one (a pre-commit hook) are read with their
 	// siblings, for references only.
 	var context []*model.Extracted
-	if siblings := contextFiles(cfg.Paths, cfg.Exclude); len(siblings) > 0 {
+	if siblings := contextFiles(g.plainNamed, cfg.Exclude); len(siblings) > 0 {
 		ccfg := cfg
-		ccfg.Paths = siblings
-		_, cx, _, _ := load(ccfg, jobs, gc)
-		for _, xs := range cx {
-			for _, x := range xs {
+		ccfg.Paths, ccfg.Charts, ccfg.Kustomizations = siblings, nil, nil
+		for _, l := range gather(ctx, ccfg, jobs, gc).results {
+			for _, x := range l.xs {
 				x.Context = true
 				context = append(context, x)
 			}
 		}
 		rep.Notes = append(rep.Notes, contextNote(len(siblings)))
 	}
-	for _, err := range errs {
+	for _, err := range g.errs {
 		e := finding.InputError{Message: err.Error()}
 		var pe *fs.PathError
-		if errors.As(err, &pe) {
+		var ie finding.InputError
+		switch {
+		case errors.As(err, &pe):
 			e = finding.InputError{Location: finding.Location{File: pe.Path}, Message: pe.Err.Error()}
+		case errors.As(err, &ie):
+			e = ie
 		}
 		rep.Errors = append(rep.Errors, e)
 		rep.Summary.Documents++
 	}
-	var all []*model.Extracted
-	for i, f := range files {
-		rep.Summary.Files++
-		rep.Summary.Documents += f.Documents
-		rep.Summary.Objects += len(f.Objects)
-		rep.Summary.Skipped += len(f.Skipped)
-		rep.Errors = append(rep.Errors, f.Errors...)
-		rep.Skipped = append(rep.Skipped, f.Skipped...)
-		all = append(all, extracted[i]...)
-	}
+	in := assemble(g, rep)
 	rep.Summary.Errors = len(rep.Errors)
-	all = append(all, context...)
+	all, origins := in.objects, in.origins
+	for _, x := range context {
+		all, origins = append(all, x), append(origins, nil)
+	}
 	m := model.Build(all, model.Options{Namespace: cfg.Namespace, KnownServiceAccounts: cfg.KnownServiceAccounts, KnownRoles: cfg.KnownRoles})
 	// What a workload's token may do depends on which granted rules the
 	// RBAC library calls dangerous: classify them before the rules run.
@@ -135,7 +134,7 @@ func Run(ctx context.Context, eng *engine.Engine, cfg Config) (*finding.Report, 
 
 	known := func(idOrName string) bool { return eng.Rule(idOrName) != nil }
 	var supNotes []string
-	rep.Findings, supNotes = locateAll(raws, m, files, cfg.MinSeverity, jobs, known)
+	rep.Findings, supNotes = locateAll(raws, m, origins, in.sources, in.files, cfg.MinSeverity, jobs, known)
 	if cfg.Exempt != nil {
 		for i := range rep.Findings {
 			f := &rep.Findings[i]
@@ -147,11 +146,25 @@ func Run(ctx context.Context, eng *engine.Engine, cfg Config) (*finding.Report, 
 			}
 		}
 	}
-	rep.Notes = append(rep.Notes, supNotes...)
+	rep.Notes = uniqueNotes(append(rep.Notes, supNotes...))
 	rep.CountFindings()
 	finding.Sort(rep.Findings)
 	finding.SortErrors(rep.Errors)
 	return rep, nil
+}
+
+// uniqueNotes drops repeated notes (a chart's note comes once per
+// scenario), keeping the first of each.
+func uniqueNotes(notes []string) []string {
+	seen := map[string]bool{}
+	out := notes[:0]
+	for _, n := range notes {
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // configure drops the findings of disabled rules and of objects read for
@@ -169,54 +182,6 @@ func configure(raws []engine.Raw, cfg Config, m *model.Model) []engine.Raw {
 		kept = append(kept, r)
 	}
 	return kept
-}
-
-// load walks the paths and reads and parses the files found in parallel,
-// while the walk goes on; results keep the walk's order.
-func load(cfg Config, jobs int, gc *gcTuner) ([]*loader.File, [][]*model.Extracted, []string, []error) {
-	type job struct {
-		i  int
-		in loader.Input
-	}
-	var (
-		mu        sync.Mutex
-		files     []*loader.File
-		extracted [][]*model.Extracted
-		notes     []string
-		errs      []error
-	)
-	next := make(chan job, 64)
-	go func() {
-		n := 0
-		notes, errs = loader.Walk(cfg.Paths, cfg.Exclude, nil, func(in loader.Input) {
-			next <- job{n, in}
-			n++
-		})
-		close(next)
-	}()
-	opts := loader.Options{MaxFileSize: cfg.MaxFileSize, Kinds: model.Kinds}
-	var wg sync.WaitGroup
-	for range jobs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range next {
-				f, xs := readFile(j.in, cfg, opts)
-				gc.add(int64(len(f.Content)))
-				if !j.in.Stdin {
-					f.Content = nil // read again for the few lines a report shows
-				}
-				mu.Lock()
-				for len(files) <= j.i {
-					files, extracted = append(files, nil), append(extracted, nil)
-				}
-				files[j.i], extracted[j.i] = f, xs
-				mu.Unlock()
-			}
-		}()
-	}
-	wg.Wait()
-	return files, extracted, notes, errs
 }
 
 // readFile reads one input and extracts its facts. A bug that panics on
@@ -237,92 +202,6 @@ func readFile(in loader.Input, cfg Config, opts loader.Options) (f *loader.File,
 		xs[k] = model.Extract(o, cfg.Namespace)
 	}
 	return f, xs
-}
-
-// locateAll turns raw findings into located ones, a file at a time across
-// workers, so that each file with findings is read once.
-func locateAll(raws []engine.Raw, m *model.Model, files []*loader.File, minSeverity finding.Severity, jobs int, known func(string) bool) ([]finding.Finding, []string) {
-	byFile := map[string][]int{}
-	var order []string
-	for i, raw := range raws {
-		if raw.Severity < minSeverity {
-			continue
-		}
-		file := m.Objects[raw.Ref].Source.File
-		if _, ok := byFile[file]; !ok {
-			order = append(order, file)
-		}
-		byFile[file] = append(byFile[file], i)
-	}
-	fileByPath := make(map[string]*loader.File, len(files))
-	for _, f := range files {
-		fileByPath[f.Path] = f
-	}
-	out := make([][]finding.Finding, len(order))
-	notes := make([][]string, len(order))
-	par.Each(len(order), jobs, func(i int) {
-		fs := make([]finding.Finding, 0, len(byFile[order[i]]))
-		objs := make([]*model.Extracted, 0, len(byFile[order[i]]))
-		for _, r := range byFile[order[i]] {
-			fs = append(fs, locate(raws[r], m))
-			objs = append(objs, m.Objects[raws[r].Ref])
-		}
-		idx := make([]int, len(fs))
-		for j := range idx {
-			idx[j] = j
-		}
-		slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(fs[a].Line, fs[b].Line) })
-		src := readLines(fileByPath[order[i]])
-		sup := &suppressor{known: known, seen: map[string]bool{}}
-		sorted := make([]finding.Finding, len(fs))
-		for k, j := range idx {
-			f := &fs[j]
-			above := src.get(f.Line - 1)
-			f.SourceLine = src.get(f.Line)
-			if !sup.annotation(f, objs[j]) {
-				sup.comment(f, f.SourceLine, above)
-			}
-			sorted[k] = *f
-		}
-		out[i], notes[i] = sorted, sup.notes
-	})
-	var all []finding.Finding
-	var allNotes []string
-	for i := range out {
-		all = append(all, out[i]...)
-		allNotes = append(allNotes, notes[i]...)
-	}
-	return all, allNotes
-}
-
-func locate(raw engine.Raw, m *model.Model) finding.Finding {
-	x := m.Objects[raw.Ref]
-	o := x.Source
-	pos := o.Pos(raw.Path)
-	f := finding.Finding{
-		Rule:     raw.Rule,
-		Severity: raw.Severity,
-		Message:  raw.Message,
-		Location: finding.Location{File: o.File, Line: pos.Line, Column: pos.Column},
-		Object: finding.Object{
-			APIVersion: x.APIVersion, Kind: x.Kind, Namespace: x.Namespace, Name: x.Name,
-		},
-		Path:       raw.Path.String(),
-		HelmSource: o.HelmSource,
-	}
-	for _, rel := range raw.Related {
-		if rel.Ref < 0 || rel.Ref >= len(m.Objects) {
-			continue
-		}
-		ro := m.Objects[rel.Ref].Source
-		rp := ro.Pos(rel.Path)
-		f.Related = append(f.Related, finding.Related{
-			Location: finding.Location{File: ro.File, Line: rp.Line, Column: rp.Column},
-			Message:  rel.Message,
-		})
-	}
-	f.Fingerprint = fingerprint(raw.Rule.ID, f.Object, f.Path)
-	return f
 }
 
 // fingerprint identifies a finding by rule, object and field, so that it

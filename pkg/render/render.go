@@ -134,10 +134,11 @@ type Kustomizations interface {
 	// names holds a kustomization.
 	IsKustomization(dir string, names []string) bool
 	// Plan reads the kustomizations of dirs and says which are entry
-	// points: those no other kustomization of dirs uses.
-	Plan(dirs []string) (Plan, []finding.InputError)
+	// points: those no other kustomization of dirs uses. Nothing outside
+	// boundary (see Boundary) is read, in planning or building.
+	Plan(dirs []string, boundary string) (Plan, []finding.InputError)
 	// Build builds one entry point.
-	Build(ctx context.Context, entry string) Unit
+	Build(ctx context.Context, entry, boundary string) Unit
 }
 
 // Plan is the kustomization directories of an input and how they use each
@@ -150,10 +151,11 @@ type Plan interface {
 	Reaches(entry string) []string
 }
 
-// Boundary is the directory nothing outside of is read when rendering
-// path: the root of the git repository holding it (the nearest ancestor
-// with a .git entry), else the working directory when path is inside it,
-// else path itself (its directory, for a file). It is absolute.
+// Boundary is the directory nothing outside of is read when rendering what
+// path (a path the user named) holds: the root of the git repository
+// holding it (the nearest ancestor with a .git entry), else the working
+// directory when path is inside it, else path itself (its directory, for a
+// file). It is absolute.
 func Boundary(path string) string {
 	abs, err := filepath.Abs(path)
 	if err != nil {

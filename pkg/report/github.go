@@ -74,8 +74,8 @@ func (githubFormat) render(buf *bufio.Writer, r *finding.Report, opts Options) e
 // githubMessage is the finding's message qualified as in the text format.
 func githubMessage(f finding.Finding) string {
 	msg := f.Message
-	if f.HelmSource != "" {
-		msg += " [helm: " + f.HelmSource + "]"
+	if tag := sourceTag(f); tag != "" {
+		msg += " [" + tag + "]"
 	}
 	if f.Suppressed {
 		if f.Justification == "" {

@@ -8,7 +8,7 @@ import (
 
 // jsonSchemaVersion changes only when a field is removed or changes meaning;
 // fields are only added within a version. JSON.md documents the format.
-const jsonSchemaVersion = 1
+const jsonSchemaVersion = 2
 
 // jsonFormat prints the documented, versioned JSON report. Every object is
 // an explicit struct so that the key order is the declaration order.
@@ -27,6 +27,9 @@ func (jsonFormat) render(buf *bufio.Writer, r *finding.Report, opts Options) err
 	w.key("summary")
 	w.beginObject()
 	w.intField("files", s.Files)
+	w.intField("charts", s.Charts)
+	w.intField("scenarios", s.Scenarios)
+	w.intField("kustomizations", s.Kustomizations)
 	w.intField("documents", s.Documents)
 	w.intField("objects", s.Objects)
 	w.intField("skipped", s.Skipped)
@@ -60,7 +63,8 @@ func (jsonFormat) render(buf *bufio.Writer, r *finding.Report, opts Options) err
 		w.strField("name", f.Object.Name)
 		w.endObject()
 		w.strField("path", f.Path)
-		w.strField("helmSource", f.HelmSource)
+		w.key("source")
+		writeSource(w, f.Source)
 		w.key("related")
 		w.beginArray()
 		for _, rel := range f.Related {
@@ -108,7 +112,40 @@ func (jsonFormat) render(buf *bufio.Writer, r *finding.Report, opts Options) err
 		w.str(n)
 	}
 	w.endArray()
+	w.key("units")
+	w.beginArray()
+	for _, u := range r.Units {
+		w.beginObject()
+		w.strField("type", u.Type)
+		w.strField("root", u.Root)
+		w.strField("scenario", u.Scenario)
+		w.intField("documents", u.Documents)
+		w.intField("objects", u.Objects)
+		w.intField("errors", u.Errors)
+		w.endObject()
+	}
+	w.endArray()
 	w.endObject()
 	buf.WriteByte('\n')
 	return nil
+}
+
+// writeSource writes a finding's source object; a plain manifest's has
+// every field empty, as the format never writes null.
+func writeSource(w *jsonWriter, src *finding.Source) {
+	if src == nil {
+		src = &finding.Source{}
+	}
+	w.beginObject()
+	w.strField("type", src.Type)
+	w.strField("root", src.Root)
+	w.strField("scenario", src.Scenario)
+	w.strField("template", src.Template)
+	w.key("rendered")
+	w.beginObject()
+	w.strField("file", src.Rendered.File)
+	w.intField("line", src.Rendered.Line)
+	w.intField("column", src.Rendered.Column)
+	w.endObject()
+	w.endObject()
 }

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/salint/salint/pkg/finding"
 )
 
 // objectKeys lists the keys of a JSON object in the order they appear.
@@ -49,9 +51,9 @@ func TestJSONKeyOrder(t *testing.T) {
 		want []string
 	}
 	tests := []keyOrder{
-		{"top level", out, []string{"schemaVersion", "tool", "summary", "findings", "errors", "skipped", "notes"}},
+		{"top level", out, []string{"schemaVersion", "tool", "summary", "findings", "errors", "skipped", "notes", "units"}},
 		{"tool", top["tool"], []string{"name", "version"}},
-		{"summary", top["summary"], []string{"files", "documents", "objects", "skipped", "errors", "findings", "suppressed", "bySeverity"}},
+		{"summary", top["summary"], []string{"files", "charts", "scenarios", "kustomizations", "documents", "objects", "skipped", "errors", "findings", "suppressed", "bySeverity"}},
 		{"bySeverity", decodeObject(t, top["summary"])["bySeverity"], []string{"critical", "high", "medium", "low", "info"}},
 	}
 	var findings []json.RawMessage
@@ -60,7 +62,10 @@ func TestJSONKeyOrder(t *testing.T) {
 	}
 	for _, f := range findings {
 		tests = append(tests, keyOrder{"finding", f, []string{"ruleId", "rule", "severity", "message", "file", "line",
-			"column", "object", "path", "helmSource", "related", "fingerprint", "suppressed", "justification"}})
+			"column", "object", "path", "source", "related", "fingerprint", "suppressed", "justification"}})
+		src := decodeObject(t, f)["source"]
+		tests = append(tests, keyOrder{"source", src, []string{"type", "root", "scenario", "template", "rendered"}},
+			keyOrder{"rendered", decodeObject(t, src)["rendered"], []string{"file", "line", "column"}})
 		var related []json.RawMessage
 		if err := json.Unmarshal(decodeObject(t, f)["related"], &related); err != nil {
 			t.Fatal(err)
@@ -94,7 +99,7 @@ func TestJSONRoundTrip(t *testing.T) {
 	if err := json.Unmarshal([]byte(render(t, "json", r, Options{ShowSuppressed: true})), &got); err != nil {
 		t.Fatal(err)
 	}
-	if got.SchemaVersion != 1 || got.Tool.Name != "salint" || got.Tool.Version != "v0.4.0" {
+	if got.SchemaVersion != 2 || got.Tool.Name != "salint" || got.Tool.Version != "v0.4.0" {
 		t.Errorf("header = %d %+v", got.SchemaVersion, got.Tool)
 	}
 	if len(got.Findings) != len(r.Findings) || len(got.Errors) != len(r.Errors) || len(got.Skipped) != len(r.Skipped) {
@@ -104,7 +109,7 @@ func TestJSONRoundTrip(t *testing.T) {
 		g := got.Findings[i]
 		if g.RuleID != f.Rule.ID || g.Rule != f.Rule.Name || g.Severity != f.Severity.String() ||
 			g.Message != f.Message || g.File != f.File || g.Line != f.Line || g.Column != f.Column ||
-			g.Object != jsonObject(f.Object) || g.Path != f.Path || g.HelmSource != f.HelmSource ||
+			g.Object != jsonObject(f.Object) || g.Path != f.Path || !sameSource(g.Source, f.Source) ||
 			g.Fingerprint != f.Fingerprint || g.Suppressed != f.Suppressed || g.Justification != f.Justification ||
 			len(g.Related) != len(f.Related) {
 			t.Errorf("finding %d decoded as %+v, want %+v", i, g, f)
@@ -141,7 +146,7 @@ func TestJSONLayout(t *testing.T) {
 	if !strings.HasSuffix(out, "}\n") || strings.HasSuffix(out, "\n\n") {
 		t.Error("JSON should end in exactly one newline")
 	}
-	if !strings.HasPrefix(out, "{\n  \"schemaVersion\": 1,\n") {
+	if !strings.HasPrefix(out, "{\n  \"schemaVersion\": 2,\n") {
 		t.Errorf("JSON should be indented by two spaces, starts %q", out[:min(40, len(out))])
 	}
 	for _, literal := range []string{`<every resource> & every group → 100%`, `\"*\"`} {
@@ -198,11 +203,37 @@ type jsonFinding struct {
 	Column        int           `json:"column"`
 	Object        jsonObject    `json:"object"`
 	Path          string        `json:"path"`
-	HelmSource    string        `json:"helmSource"`
+	Source        *jsonSource   `json:"source"`
 	Related       []jsonRelated `json:"related"`
 	Fingerprint   string        `json:"fingerprint"`
 	Suppressed    bool          `json:"suppressed"`
 	Justification string        `json:"justification"`
+}
+
+type jsonSource struct {
+	Type     string        `json:"type"`
+	Root     string        `json:"root"`
+	Scenario string        `json:"scenario"`
+	Template string        `json:"template"`
+	Rendered *jsonRendered `json:"rendered"`
+}
+
+type jsonRendered struct {
+	File   string `json:"file"`
+	Line   int    `json:"line"`
+	Column int    `json:"column"`
+}
+
+// sameSource reports whether a decoded source says what the finding's does.
+func sameSource(got *jsonSource, want *finding.Source) bool {
+	if want == nil {
+		want = &finding.Source{}
+	}
+	if got == nil || got.Rendered == nil {
+		return false
+	}
+	return got.Type == want.Type && got.Root == want.Root && got.Scenario == want.Scenario && got.Template == want.Template &&
+		*got.Rendered == jsonRendered{want.Rendered.File, want.Rendered.Line, want.Rendered.Column}
 }
 
 type jsonObject struct {

@@ -102,3 +102,25 @@ func ruleOf(f finding.Finding) (id, name string) {
 	}
 	return f.Rule.ID, f.Rule.Name
 }
+
+// sourceTag says in a few words how a finding's object was made, for the
+// text and github formats: "helm: web/templates/x.yaml" for helm template
+// output, "helm: deploy/web, values ci/a-values.yaml" for a rendered chart,
+// "kustomize: deploy/prod" for a kustomize build; "" for a plain manifest.
+func sourceTag(f finding.Finding) string {
+	src := f.Source
+	if src == nil {
+		return ""
+	}
+	switch src.Type {
+	case finding.SourceHelmTemplateOutput:
+		return "helm: " + src.Template
+	case finding.SourceHelm:
+		if src.Scenario != "" {
+			scenario := strings.TrimPrefix(src.Scenario, strings.TrimSuffix(src.Root, "/")+"/")
+			return "helm: " + src.Root + ", values " + scenario
+		}
+		return "helm: " + src.Root
+	}
+	return src.Type + ": " + src.Root
+}

@@ -148,8 +148,8 @@ func sarifFinding(f finding.Finding, ruleIndex map[string]int, loc sarifLocator)
 		res.AddRelatedLocation(loc.location(rel.Location).WithId(i + 1).WithMessage(sarif.NewTextMessage(rel.Message)))
 	}
 	props := sarif.Properties{"object": f.Object.String(), "path": f.Path}
-	if f.HelmSource != "" {
-		props["helmSource"] = f.HelmSource
+	if src := f.Source; src != nil {
+		props["source"] = sarifSource(src)
 	}
 
 	out := &sarifResult{Result: res, Properties: props}
@@ -309,4 +309,19 @@ func encodeJSON(buf *bufio.Writer, v any) error {
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
+}
+
+// sarifSource is how a result's object was made, as a property: the same
+// fields as the JSON report's source, without the empty ones.
+func sarifSource(src *finding.Source) map[string]any {
+	out := map[string]any{"type": src.Type}
+	for k, v := range map[string]string{"root": src.Root, "scenario": src.Scenario, "template": src.Template} {
+		if v != "" {
+			out[k] = v
+		}
+	}
+	if r := src.Rendered; r.File != "" {
+		out["rendered"] = map[string]any{"file": r.File, "line": r.Line, "column": r.Column}
+	}
+	return out
 }

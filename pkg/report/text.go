@@ -67,8 +67,8 @@ func (p textPrinter) finding(f finding.Finding) {
 	line := p.style(ansiBold, position(f.Location)) + ": " +
 		p.style(severityColor(f.Severity), strings.ToUpper(f.Severity.String())) + " " +
 		printable(id) + " " + printable(name) + ": " + printable(f.Message)
-	if f.HelmSource != "" {
-		line += " [helm: " + printable(f.HelmSource) + "]"
+	if tag := sourceTag(f); tag != "" {
+		line += " [" + printable(tag) + "]"
 	}
 	if f.Suppressed {
 		if f.Justification == "" {
@@ -145,14 +145,23 @@ func severityColor(s finding.Severity) string {
 }
 
 // summaryLine is e.g. "3 files, 12 documents, 11 objects checked, 1 skipped,
-// 0 errors: 7 findings (0 critical, 2 high, 4 medium, 1 low, 0 info), 1 suppressed".
+// 0 errors: 7 findings (0 critical, 2 high, 4 medium, 1 low, 0 info), 1 suppressed",
+// with "2 charts rendered (5 scenarios), 3 kustomizations built" after the
+// files when the run rendered any.
 func summaryLine(s finding.Summary) string {
 	bySeverity := make([]string, 0, 5)
 	for _, sev := range []finding.Severity{finding.Critical, finding.High, finding.Medium, finding.Low, finding.Info} {
 		bySeverity = append(bySeverity, fmt.Sprintf("%d %s", s.BySeverity[sev], sev))
 	}
+	files := count(s.Files, "file")
+	if s.Charts > 0 {
+		files += fmt.Sprintf(", %s rendered (%s)", count(s.Charts, "chart"), count(s.Scenarios, "scenario"))
+	}
+	if s.Kustomizations > 0 {
+		files += ", " + count(s.Kustomizations, "kustomization") + " built"
+	}
 	return fmt.Sprintf("%s, %s, %s checked, %d skipped, %s: %s (%s), %d suppressed",
-		count(s.Files, "file"), count(s.Documents, "document"), count(s.Objects, "object"),
+		files, count(s.Documents, "document"), count(s.Objects, "object"),
 		s.Skipped, count(s.Errors, "error"), count(s.Findings, "finding"),
 		strings.Join(bySeverity, ", "), s.Suppressed)
 }

@@ -104,7 +104,7 @@ func TestTextLines(t *testing.T) {
 	out := render(t, "text", fullReport(), withSuppressed)
 	for _, want := range []string{
 		"/src/repo/rbac/roles.yaml:9:13: CRITICAL SA041 rbac-cluster-admin-equivalent: ClusterRole ops grants \"*\" on <every resource> & every group → 100% of the API (ClusterRole ops)\n",
-		"deploy/web.yaml:14:7: MEDIUM SA010 automount-token: the API token is mounted: automountServiceAccountToken is true [helm: web/templates/deployment.yaml] (Deployment prod/web)\n",
+		"deploy/web.yaml:14:7: MEDIUM SA010 automount-token: the API token is mounted: automountServiceAccountToken is true [helm: deploy/web, values ci/debug-values.yaml] (Deployment prod/web)\n",
 		" [suppressed: events are shipped to the SIEM before they can be deleted] (ClusterRole ops)\n",
 		"    via /src/repo/rbac/roles.yaml:30:9: RoleBinding prod/ops binds ServiceAccount prod/web\n",
 		"broken file.yaml: error: not UTF-8 text\n",

@@ -315,3 +315,64 @@ metadata:
 		t.Errorf("nothing says a path outside the repository was refused: %s %+v", notes, r.Errors)
 	}
 }
+
+// TestChartSettings: --values, --set, --release-name and the configuration's
+// charts entry reach the render, in the order helm template applies them.
+func TestChartSettings(t *testing.T) {
+	chdirRoot(t)
+	chart := "testdata/manifests/helm-chart/webshop"
+	dir := t.TempDir()
+	values := filepath.Join(dir, "prod-values.yaml")
+	if err := os.WriteFile(values, []byte("serviceAccount:\n  automount: true\n  name: shop\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sa012 := func(r jsonReport) (string, string) {
+		for _, f := range r.Findings {
+			if f.RuleID == "SA012" {
+				for _, rel := range f.Related {
+					if strings.HasPrefix(rel.Message, "value ") {
+						return f.Object.Name, fmt.Sprintf("%s:%d", rel.File, rel.Line)
+					}
+				}
+				return f.Object.Name, ""
+			}
+		}
+		return "", ""
+	}
+	// A --values file that sets the value is where it comes from.
+	r, _ := lintJSON(t, "--values", values, "--release-name", "prod", chart)
+	if name, at := sa012(r); name != "shop" || at != values+":2" {
+		t.Errorf("with --values: SA012 on %q, value at %q; want shop, %s:2", name, at, values)
+	}
+	// --set comes after the values files: the account opts out.
+	r, _ = lintJSON(t, "--values", values, "--set", "serviceAccount.automount=false", chart)
+	if name, _ := sa012(r); name != "" {
+		t.Errorf("--set serviceAccount.automount=false: SA012 still on %q", name)
+	}
+	// The release name names the objects.
+	r, _ = lintJSON(t, "--release-name", "prod", chart)
+	if name, _ := sa012(r); name != "prod-webshop" {
+		t.Errorf("--release-name prod: SA012 on %q, want prod-webshop", name)
+	}
+	// The configuration's entry for the chart applies, relative to it.
+	cfg := filepath.Join(dir, ".salint.yaml")
+	if err := os.WriteFile(cfg, []byte("charts:\n  chart:\n    set: [\"serviceAccount.automount=false\"]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(mustGetwd(t), chart), filepath.Join(dir, "chart")); err != nil {
+		t.Fatal(err)
+	}
+	r, _ = lintJSON(t, "-c", cfg, filepath.Join(dir, "chart"))
+	if name, _ := sa012(r); name != "" || r.Summary.Charts != 1 {
+		t.Errorf("charts: entry: SA012 on %q, %d charts", name, r.Summary.Charts)
+	}
+}
+
+func mustGetwd(t *testing.T) string {
+	t.Helper()
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return wd
+}

@@ -123,6 +123,7 @@ base_invalid_field := {
 	"problem": "unknown",
 	"field": "automountServiceAcountToken",
 	"detail": `json: unknown field "automountServiceAcountToken"`,
+	"podSpecs": [spec],
 }
 
 workload(overrides) := w if {
@@ -169,6 +170,7 @@ invalid_field(overrides) := f if {
 	f := object.union(base_invalid_field, overrides)
 	conforms(base_invalid_field, f)
 	f.problem in {"unknown", "type"}
+	is_array(f.podSpecs)
 }
 
 valid_projection(p) if {

@@ -17,6 +17,50 @@ token_mount_path := "/var/run/secrets/kubernetes.io/serviceaccount"
 # is_token_mount_path holds for the automount path, with or without trailing slashes.
 is_token_mount_path(path) if trim_right(path, "/") == token_mount_path
 
+# cluster_scoped_resources are the resources that live outside namespaces, by
+# name in any API group, as k8s.io/api defines them (core, RBAC, admission,
+# apiextensions, apiregistration, certificates, storage, scheduling, node,
+# flowcontrol, networking, resource, authentication, authorization, policy,
+# storagemigration and apiserver-internal groups), plus what the authorizer
+# checks without a namespace: impersonated users, groups, uids and user
+# extras, and certificate signers. A RoleBinding grants none of them.
+cluster_scoped_resources := {
+	"nodes", "namespaces", "persistentvolumes", "componentstatuses",
+	"clusterroles", "clusterrolebindings",
+	"mutatingwebhookconfigurations", "validatingwebhookconfigurations",
+	"mutatingadmissionpolicies", "mutatingadmissionpolicybindings",
+	"validatingadmissionpolicies", "validatingadmissionpolicybindings",
+	"customresourcedefinitions", "apiservices",
+	"certificatesigningrequests", "clustertrustbundles", "signers",
+	"storageclasses", "csidrivers", "csinodes", "volumeattachments", "volumeattributesclasses",
+	"priorityclasses", "runtimeclasses", "flowschemas", "prioritylevelconfigurations",
+	"ingressclasses", "ipaddresses", "servicecidrs",
+	"deviceclasses", "resourceslices", "devicetaintrules",
+	"tokenreviews", "selfsubjectreviews",
+	"subjectaccessreviews", "selfsubjectaccessreviews", "selfsubjectrulesreviews",
+	"podsecuritypolicies", "storageversionmigrations", "storageversions",
+	"users", "groups", "uids", "userextras",
+}
+
+# is_cluster_scoped holds for a cluster-scoped resource and its subresources
+# ("nodes/proxy").
+is_cluster_scoped(resource) if split(resource, "/")[0] in cluster_scoped_resources
+
+# parent_named_subresources are the subresources whose create request names
+# the parent object in its URL (/api/v1/namespaces/ns/serviceaccounts/web/token),
+# so that resourceNames limit create on them, as they cannot on a resource.
+parent_named_subresources := {"serviceaccounts/token", "pods/exec", "pods/attach", "pods/portforward", "pods/eviction"}
+
+# resource_kinds names the kind of the parent of the subresources salint
+# judges, for messages: for ServiceAccount "web".
+resource_kinds := {
+	"serviceaccounts": "ServiceAccount",
+	"pods": "Pod",
+	"nodes": "Node",
+	"services": "Service",
+	"certificatesigningrequests": "CertificateSigningRequest",
+}
+
 # qualified_name describes an object as "namespace/name".
 qualified_name(namespace, name) := sprintf("%s/%s", [namespace, name])
 

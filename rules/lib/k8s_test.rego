@@ -24,3 +24,12 @@ test_quoted_list if {
 	k8s.quoted_list(["a", "b"]) == `"a", "b"`
 	k8s.quoted_list([]) == ""
 }
+
+test_cluster_scoped_resources_and_their_subresources if {
+	every resource in ["nodes", "nodes/proxy", "nodes/status", "clusterroles", "clusterrolebindings", "namespaces", "persistentvolumes", "storageclasses", "validatingwebhookconfigurations", "mutatingadmissionpolicies", "certificatesigningrequests/approval", "customresourcedefinitions", "users", "userextras/scopes"] {
+		k8s.is_cluster_scoped(resource)
+	}
+	every resource in ["pods", "pods/exec", "secrets", "services/status", "serviceaccounts/token", "roles", "rolebindings", "persistentvolumeclaims", "events", "leases", "localsubjectaccessreviews", "*"] {
+		not k8s.is_cluster_scoped(resource)
+	}
+}

@@ -30,7 +30,8 @@ default_severity := {
 severity_rank := {"critical": 5, "high": 4, "medium": 3, "low": 2, "info": 1}
 
 # The verbs resourceNames cannot limit: a create or deletecollection request
-# names no object, so salint reads a rule listing names as granting them all.
+# names no object, so salint reads a rule listing names as granting them all
+# (but see limitable: create on some subresources names the parent).
 unlimitable_verbs := {"create", "deletecollection"}
 
 controller_writes := {"create", "update", "patch"}
@@ -41,7 +42,8 @@ admission_writes := {"create", "update", "patch", "delete", "deletecollection"}
 # the check's resources, one of its apiGroups a group those resources live in,
 # and one of its verbs one of the check's verbs. "limited" is the severity when
 # resourceNames limit every verb granted. A resource ending in "/*" stands for
-# every subresource of its parent (userextras/<key>).
+# every subresource of its parent (userextras/<key>). A Job's pod template
+# cannot change once created, so only creating Jobs runs a new pod.
 checks := [
 	{"id": "SA042", "groups": {""}, "resources": {"secrets"}, "verbs": {"get", "list", "watch"}, "limited": "low"},
 	{"id": "SA043", "groups": {""}, "resources": {"secrets"}, "verbs": {"create", "update", "patch"}, "limited": "low"},
@@ -49,14 +51,15 @@ checks := [
 	{"id": "SA044", "groups": {""}, "resources": {"replicationcontrollers"}, "verbs": controller_writes},
 	{"id": "SA044", "groups": {"apps", "extensions"}, "resources": {"deployments", "replicasets", "daemonsets"}, "verbs": controller_writes},
 	{"id": "SA044", "groups": {"apps"}, "resources": {"statefulsets"}, "verbs": controller_writes},
-	{"id": "SA044", "groups": {"batch"}, "resources": {"jobs", "cronjobs"}, "verbs": controller_writes},
-	{"id": "SA045", "groups": {""}, "resources": {"pods/exec", "pods/attach", "pods/portforward"}, "verbs": {"create", "get"}},
-	{"id": "SA045", "groups": {""}, "resources": {"pods/ephemeralcontainers"}, "verbs": {"update", "patch"}},
+	{"id": "SA044", "groups": {"batch"}, "resources": {"jobs"}, "verbs": {"create"}},
+	{"id": "SA044", "groups": {"batch"}, "resources": {"cronjobs"}, "verbs": controller_writes},
+	{"id": "SA045", "groups": {""}, "resources": {"pods/exec", "pods/attach", "pods/portforward"}, "verbs": {"create", "get"}, "limited": "low"},
+	{"id": "SA045", "groups": {""}, "resources": {"pods/ephemeralcontainers"}, "verbs": {"update", "patch"}, "limited": "low"},
 	{"id": "SA046", "groups": {""}, "resources": {"nodes/proxy"}, "verbs": {"get", "create"}},
 	{"id": "SA047", "groups": {"rbac.authorization.k8s.io"}, "resources": {"roles", "clusterroles"}, "verbs": {"escalate", "bind"}},
 	{"id": "SA047", "groups": {""}, "resources": {"users", "groups", "serviceaccounts"}, "verbs": {"impersonate"}},
 	{"id": "SA047", "groups": {"authentication.k8s.io"}, "resources": {"uids", "userextras/*"}, "verbs": {"impersonate"}},
-	{"id": "SA048", "groups": {""}, "resources": {"serviceaccounts/token"}, "verbs": {"create"}},
+	{"id": "SA048", "groups": {""}, "resources": {"serviceaccounts/token"}, "verbs": {"create"}, "limited": "low"},
 	{"id": "SA049", "groups": {"rbac.authorization.k8s.io"}, "resources": {"rolebindings", "clusterrolebindings"}, "verbs": {"create", "update", "patch"}},
 	{
 		"id": "SA050",
@@ -278,12 +281,40 @@ severity(rule, id, id_hits) := lowered if {
 	every h in id_hits {
 		checks[h.check].limited
 		every verb in expanded_verbs(rule.verbs, checks[h.check].verbs) {
-			not verb in unlimitable_verbs
+			limitable(verb, h.resource)
 		}
 	}
 	some h in id_hits
 	lowered := checks[h.check].limited
 } else := default_severity[id]
+
+# limitable says whether resourceNames limit a verb on a resource: every verb
+# whose request names an object, and create on a subresource whose URL names
+# the parent object (serviceaccounts/<name>/token).
+limitable(verb, _) if not verb in unlimitable_verbs
+
+limitable("create", resource) if resource in k8s.parent_named_subresources
+
+# unlimited_verbs is the verbs of the checks hit that the rule grants and
+# resourceNames cannot limit, sorted.
+unlimited_verbs(rule, id_hits) := sort({verb |
+	some h in id_hits
+	some verb in expanded_verbs(rule.verbs, checks[h.check].verbs)
+	not limitable(verb, h.resource)
+})
+
+# limited_verbs is the verbs the rule grants of the checks hit that
+# resourceNames limit: as written, or spelt out when "*" also grants an
+# unlimited verb.
+limited_verbs(rule, id_hits, unlimited) := [verb | some verb in granted_verbs(rule, id_hits); not verb in unlimited] if {
+	not "*" in rule.verbs
+} else := granted_verbs(rule, id_hits) if {
+	count(unlimited) == 0
+} else := sort({verb |
+	some h in id_hits
+	some verb in checks[h.check].verbs
+	not verb in unlimited
+})
 
 # expanded_verbs is the verbs of wanted that the rule's verbs grant.
 expanded_verbs(verbs, wanted) := wanted if {
@@ -304,9 +335,50 @@ granted_verbs(rule, id_hits) := [verb |
 	}
 }
 
-what(rule, id, id_hits) := concat(" and ", [phrase(granted_verbs(rule, id_hits), resources), partners[id].what]) if {
+# what says the permission a danger grants: "get, list on secrets". When
+# resourceNames limit the verbs it names the objects ("update secrets "a"
+# only", "create serviceaccounts/token for ServiceAccount "web" only"), and
+# apart the verbs they cannot limit ("... and create secrets of any name").
+what(rule, id, id_hits) := concat(" and ", [granted(rule, id_hits), partners[id].what]) if {
+	partners[id]
+} else := granted(rule, id_hits)
+
+granted(rule, id_hits) := p if {
 	resources := sort({h.resource | some h in id_hits})
-} else := phrase(granted_verbs(rule, id_hits), sort({h.resource | some h in id_hits}))
+	unlimited := unlimited_verbs(rule, id_hits)
+	limited := limited_verbs(rule, id_hits, unlimited)
+	p := granted_phrase(granted_verbs(rule, id_hits), resources, rule.resourceNames, limited, unlimited)
+}
+
+# granted_phrase is the verbs as written when no name limits them (names_note
+# then says why); else the limited verbs on the named objects, and apart the
+# unlimited ones.
+granted_phrase(verbs, resources, names, limited, unlimited) := phrase(verbs, resources) if {
+	count(names) == 0
+} else := phrase(verbs, resources) if {
+	count(limited) == 0
+} else := named_phrase(limited, resources, names) if {
+	count(unlimited) == 0
+} else := sprintf("%s and %s of any name", [named_phrase(limited, resources, names), phrase(unlimited, resources)])
+
+# named_phrase is phrase limited to the objects resourceNames name: the
+# objects themselves for resources ("update secrets "a", "b" only"), their
+# parent for subresources of one kind ("create pods/exec for Pod "debug"
+# only").
+named_phrase(verbs, resources, names) := sprintf("%s %s only", [phrase(verbs, resources), k8s.quoted_list(names)]) if {
+	every resource in resources {
+		not contains(resource, "/")
+	}
+} else := sprintf("%s for %s %s only", [phrase(verbs, resources), kind_word(kind, names), k8s.quoted_list(names)]) if {
+	parents := {split(resource, "/")[0] | some resource in resources}
+	count(parents) == 1
+	some parent in parents
+	kind := k8s.resource_kinds[parent]
+} else := sprintf("%s for objects named %s only", [phrase(verbs, resources), k8s.quoted_list(names)])
+
+kind_word(kind, names) := kind if count(names) == 1
+
+else := sprintf("%ss", [kind])
 
 # phrase is "create pods" for one verb, "get, list on secrets" for several.
 phrase(verbs, resources) := sprintf("%s %s", [verbs[0], concat(", ", resources)]) if {
@@ -341,26 +413,100 @@ location(rule, d) := array.concat(rule.path, [d.field, d.item])
 # number names a rule as its author counts: "rule #2" for index 1.
 number(rule) := sprintf("rule #%d", [rule.index + 1])
 
-# scope says where a role's grants apply.
-scope(role) := sprintf("in namespace %s", [role.namespace]) if {
-	role.kind == "Role"
-} else := "cluster-wide"
+# scope says where a role grants a danger: a ClusterRole cluster-wide, a
+# Role in its namespace, which leaves out the cluster-scoped resources it
+# names (see cluster_scoped_in).
+scope(role, d) := "cluster-wide" if {
+	role.kind != "Role"
+} else := sprintf("in namespace %s", [role.namespace]) if {
+	count(cluster_scoped_in(d.what)) == 0
+} else := sprintf("in namespace %s (%s: a Role grants %s nowhere)", [role.namespace, scoped_clause(cs), pronoun(cs)]) if {
+	cs := cluster_scoped_in(d.what)
+}
 
-# names_note says how resourceNames bear on a danger of SA042 or SA043, or is
-# empty.
-names_note(rule, d) := sprintf(", limited by resourceNames to %s", [k8s.quoted_list(rule.resourceNames)]) if {
-	d.severity != default_severity[d.id]
-} else := sprintf(" (resourceNames %s cannot limit create)", [k8s.quoted_list(rule.resourceNames)]) if {
+# names_note says which verbs resourceNames cannot limit, or is empty. The
+# names themselves are in the danger's what when they limit some verb.
+names_note(rule, d) := note if {
 	count(rule.resourceNames) > 0
-	d.id in {"SA042", "SA043"}
+	d.field == "resources"
+	id_hits := {h | some h in hits(rule); indexed_checks[h.check].id == d.id}
+	unlimited := unlimited_verbs(rule, id_hits)
+	count(unlimited) > 0
+	note := unlimited_note(rule.resourceNames, unlimited, limited_verbs(rule, id_hits, unlimited))
 } else := ""
 
+unlimited_note(names, unlimited, limited) := sprintf(" (resourceNames %s cannot limit %s)", [k8s.quoted_list(names), concat(" or ", unlimited)]) if {
+	count(limited) == 0
+} else := sprintf(" (resourceNames cannot limit %s)", [concat(" or ", unlimited)])
+
 # message is a finding's msg: "rule #2 grants get secrets in namespace prod:
-# <consequence>".
+# <consequence>". A Role whose danger lies only on cluster-scoped resources
+# grants it nowhere; the message says so and what a ClusterRole with the same
+# rule could do.
 message(role, rule, d, consequence) := sprintf(
+	"%s names %s%s; %s, so a Role grants %s nowhere, but in a ClusterRole %s",
+	[number(rule), d.what, names_note(rule, d), scoped_clause(cs), pronoun(cs), consequence],
+) if {
+	role.kind == "Role"
+	cs := cluster_scoped_in(d.what)
+	count(cs) > 0
+	count(cs) == count(resources_in(d.what))
+} else := sprintf(
 	"%s grants %s %s%s: %s",
-	[number(rule), d.what, scope(role), names_note(rule, d), consequence],
+	[number(rule), d.what, scope(role, d), names_note(rule, d), consequence],
 )
+
+# resources_in is the resources a danger's what names (its verbs, names and
+# partner aside), and "non-resource URLs" for a rule on URLs. SA070 reads
+# what alone, as the engine hands it on.
+resources_in(what) := {word |
+	some word in split(replace(what, ",", ""), " ")
+	names_resource(word)
+} | {"non-resource URLs" | contains(what, " non-resource URLs ")}
+
+# cluster_scoped_in is the resources of resources_in that live outside
+# namespaces, sorted: a RoleBinding cannot grant them.
+cluster_scoped_in(what) := sort({r |
+	some r in resources_in(what)
+	outside_namespaces(r, what)
+})
+
+outside_namespaces("non-resource URLs", _)
+
+outside_namespaces(r, what) if {
+	k8s.is_cluster_scoped(r)
+	not namespaced_bind(r, what)
+}
+
+# The authorizer asks for bind on a ClusterRole in the namespace of the
+# RoleBinding that references it, so a Role can grant bind on clusterroles.
+namespaced_bind("clusterroles", what) if {
+	some word in split(replace(what, ",", ""), " ")
+	word in {"bind", "*"}
+}
+
+names_resource(word) if word in known_resources
+
+names_resource(word) if concat("", [split(word, "/")[0], "/*"]) in known_resources
+
+known_resources := {r | some [_, r] in all_targets} | {r | some p in partners; some r in p.resources}
+
+# scoped_clause is "nodes/proxy is cluster-scoped" for one resource, "a, b
+# are cluster-scoped" for several.
+scoped_clause(resources) := sprintf("%s is cluster-scoped", [resources[0]]) if {
+	count(resources) == 1
+	resources[0] != "non-resource URLs"
+} else := sprintf("%s are cluster-scoped", [concat(", ", resources)])
+
+# pronoun stands for the resources of scoped_clause.
+pronoun(resources) := "it" if {
+	count(resources) == 1
+	resources[0] != "non-resource URLs"
+} else := "them"
+
+# lowered holds for a danger resourceNames limit to a lower severity, whose
+# consequence concerns the named objects only.
+lowered(d) if d.severity != default_severity[d.id]
 
 # finding is the finding of danger d of a rule of role, with a severity only
 # when resourceNames lowered it.

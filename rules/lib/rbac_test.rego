@@ -20,6 +20,15 @@ in_group(group, resources, verbs) := {"apiGroups": [group], "resources": resourc
 
 # The check table
 
+test_jobs_are_created_not_changed if {
+	ids_of(in_group("batch", ["jobs"], ["create"])) == {"SA044"}
+	count(dangers_of(in_group("batch", ["jobs"], ["update", "patch"]))) == 0
+	ids_of(in_group("batch", ["cronjobs"], ["create"])) == {"SA044"}
+	ids_of(in_group("batch", ["cronjobs"], ["patch"])) == {"SA044"}
+	danger_of(in_group("batch", ["jobs", "cronjobs"], ["patch", "update"]), "SA044").what == "patch, update on cronjobs"
+	danger_of(in_group("batch", ["jobs"], ["create", "patch"]), "SA044").what == "create jobs"
+}
+
 test_every_check_is_complete if {
 	every check in rbac.checks {
 		rbac.default_severity[check.id]
@@ -167,7 +176,41 @@ test_star_verb_with_resource_names_still_creates if {
 
 test_resource_names_do_not_lower_other_checks if {
 	danger_of(object.union(in_group("apps", ["deployments"], ["patch"]), {"resourceNames": ["web"]}), "SA044").severity == "high"
-	danger_of(object.union(core(["serviceaccounts/token"], ["create"]), {"resourceNames": ["web"]}), "SA048").severity == "critical"
+	danger_of(object.union(core(["nodes/proxy"], ["get"]), {"resourceNames": ["node-1"]}), "SA046").severity == "high"
+}
+
+test_resource_names_limit_create_on_subresources_that_name_their_parent if {
+	token := danger_of(object.union(core(["serviceaccounts/token"], ["create"]), {"resourceNames": ["cni-plugin"]}), "SA048")
+	token.severity == "low"
+	token.what == `create serviceaccounts/token for ServiceAccount "cni-plugin" only`
+	exec := danger_of(object.union(core(["pods/exec", "pods/attach", "pods/portforward"], ["create", "get"]), {"resourceNames": ["debug", "shell"]}), "SA045")
+	exec.severity == "low"
+	exec.what == `create, get on pods/attach, pods/exec, pods/portforward for Pods "debug", "shell" only`
+	danger_of(object.union(core(["*/token"], ["*"]), {"resourceNames": ["web"]}), "SA048").severity == "low"
+	danger_of(object.union(core(["pods/exec"], ["get"]), {"resourceNames": ["web"]}), "SA045").severity == "low"
+	danger_of(object.union(core(["pods/ephemeralcontainers"], ["patch"]), {"resourceNames": ["web"]}), "SA045").severity == "low"
+}
+
+test_subresources_without_resource_names_stay_severe if {
+	danger_of(core(["serviceaccounts/token"], ["create"]), "SA048").severity == "critical"
+	danger_of(core(["pods/exec"], ["get"]), "SA045").severity == "high"
+	danger_of(object.union(core(["pods/exec"], ["create"]), {"resourceNames": []}), "SA045").severity == "high"
+}
+
+test_resource_names_limit_exec_but_not_creating_pods if {
+	spec := object.union(core(["pods", "pods/exec"], ["create"]), {"resourceNames": ["web"]})
+	danger_of(spec, "SA044") == {"id": "SA044", "severity": "high", "field": "resources", "item": 0, "what": "create pods"}
+	danger_of(spec, "SA045") == {"id": "SA045", "severity": "low", "field": "resources", "item": 1, "what": `create pods/exec for Pod "web" only`}
+}
+
+test_what_names_the_objects_resource_names_limit if {
+	danger_of(object.union(core(["secrets"], ["update", "patch"]), {"resourceNames": ["a", "b"]}), "SA043").what == `update, patch on secrets "a", "b" only`
+	danger_of(object.union(core(["secrets"], ["update", "create"]), {"resourceNames": ["a"]}), "SA043").what == `update secrets "a" only and create secrets of any name`
+	danger_of(object.union(core(["secrets"], ["*"]), {"resourceNames": ["a"]}), "SA043").what == `patch, update on secrets "a" only and create secrets of any name`
+	danger_of(object.union(core(["secrets"], ["*"]), {"resourceNames": ["a"]}), "SA042").what == `* on secrets "a" only`
+	danger_of(object.union(core(["secrets"], ["create"]), {"resourceNames": ["a"]}), "SA043").what == "create secrets"
+	danger_of(object.union(core(["nodes/status", "services/status"], ["patch"]), {"resourceNames": ["x"]}), "SA052").what == `patch nodes/status, services/status for objects named "x" only`
+	danger_of(object.union(core(["events"], ["delete", "deletecollection"]), {"resourceNames": ["e"]}), "SA053").what == `delete events "e" only and deletecollection events of any name`
 }
 
 # SA041 and what it hides
@@ -335,6 +378,14 @@ test_classified_gives_the_most_severe_danger_of_a_rule if {
 	rbac.classified == [[0, 0, {"id": "SA048", "severity": "critical", "field": "resources", "item": 2, "what": "create serviceaccounts/token"}]] with input as {"grantRoles": roles}
 }
 
+test_classified_ranks_a_limited_token_request_low if {
+	roles := [rf.grant_role(0, [object.union(core(["serviceaccounts/token"], ["create"]), {"resourceNames": ["cni-plugin"]})])]
+	rbac.classified == [[0, 0, {
+		"id": "SA048", "severity": "low", "field": "resources", "item": 0,
+		"what": `create serviceaccounts/token for ServiceAccount "cni-plugin" only`,
+	}]] with input as {"grantRoles": roles}
+}
+
 test_classified_breaks_ties_by_rule_id if {
 	roles := [rf.grant_role(0, [core(["secrets", "pods"], ["get", "create"])])]
 	summary(rbac.classified) == {[0, 0, "SA042", "high"]} with input as {"grantRoles": roles}
@@ -386,10 +437,62 @@ test_highest_prefers_severity_then_id if {
 test_message_explains_resource_names if {
 	limited := rf.rule(object.union(core(["secrets"], ["get", "list"]), {"resourceNames": ["db", "cache"]}))
 	low := danger_of(limited, "SA042")
-	rbac.message(rf.role({}, []), limited, low, "x") == `rule #1 grants get, list on secrets in namespace prod, limited by resourceNames to "db", "cache": x`
+	rbac.message(rf.role({}, []), limited, low, "x") == `rule #1 grants get, list on secrets "db", "cache" only in namespace prod: x`
 	creating := rf.rule(object.union(core(["secrets"], ["create"]), {"resourceNames": ["db"]}))
 	high := danger_of(creating, "SA043")
 	rbac.message(rf.cluster_role({}, []), creating, high, "x") == `rule #1 grants create secrets cluster-wide (resourceNames "db" cannot limit create): x`
+	both := rf.rule(object.union(core(["secrets"], ["update", "create"]), {"resourceNames": ["db"]}))
+	rbac.message(rf.role({}, []), both, danger_of(both, "SA043"), "x") == `rule #1 grants update secrets "db" only and create secrets of any name in namespace prod (resourceNames cannot limit create): x`
+	token := rf.rule(object.union(core(["serviceaccounts/token"], ["create"]), {"resourceNames": ["cni-plugin"]}))
+	rbac.message(rf.role({"namespace": "kube-system"}, []), token, danger_of(token, "SA048"), "x") == `rule #1 grants create serviceaccounts/token for ServiceAccount "cni-plugin" only in namespace kube-system: x`
+}
+
+test_message_of_a_role_on_cluster_scoped_resources if {
+	proxy := rf.rule(core(["nodes/proxy"], ["get"]))
+	d := danger_of(proxy, "SA046")
+	rbac.message(rf.role({}, []), proxy, d, "it can x") == "rule #1 names get nodes/proxy; nodes/proxy is cluster-scoped, so a Role grants it nowhere, but in a ClusterRole it can x"
+	rbac.message(rf.cluster_role({}, []), proxy, d, "it can x") == "rule #1 grants get nodes/proxy cluster-wide: it can x"
+	hooks := rf.rule(in_group("admissionregistration.k8s.io", ["mutatingwebhookconfigurations", "validatingwebhookconfigurations"], ["patch"]))
+	startswith(rbac.message(rf.role({}, []), hooks, danger_of(hooks, "SA050"), "x"), "rule #1 names patch mutatingwebhookconfigurations, validatingwebhookconfigurations; mutatingwebhookconfigurations, validatingwebhookconfigurations are cluster-scoped, so a Role grants them nowhere")
+	status := rf.rule(core(["nodes/status", "pods/status"], ["patch"]))
+	rbac.message(rf.role({}, []), status, danger_of(status, "SA052"), "x") == "rule #1 grants patch nodes/status, pods/status in namespace prod (nodes/status is cluster-scoped: a Role grants it nowhere): x"
+	everything := rf.rule({"apiGroups": ["*"], "resources": ["*"], "verbs": ["*"]})
+	rbac.message(rf.role({}, []), everything, danger_of(everything, "SA041"), "x") == "rule #1 grants * on * in namespace prod: x"
+}
+
+test_a_role_can_grant_bind_on_cluster_roles if {
+	bind := rf.rule(in_group("rbac.authorization.k8s.io", ["clusterroles"], ["bind"]))
+	rbac.message(rf.role({}, []), bind, danger_of(bind, "SA047"), "x") == "rule #1 grants bind clusterroles in namespace prod: x"
+	escalate := rf.rule(in_group("rbac.authorization.k8s.io", ["clusterroles"], ["escalate"]))
+	startswith(rbac.message(rf.role({}, []), escalate, danger_of(escalate, "SA047"), "x"), "rule #1 names escalate clusterroles; clusterroles is cluster-scoped, so")
+}
+
+test_cluster_scoped_in_reads_what if {
+	rbac.cluster_scoped_in("get nodes/proxy") == ["nodes/proxy"]
+	rbac.cluster_scoped_in("create pods") == []
+	rbac.cluster_scoped_in(`update validatingwebhookconfigurations "nodes", "pods" only`) == ["validatingwebhookconfigurations"]
+	rbac.cluster_scoped_in("impersonate groups, serviceaccounts, users") == ["groups", "users"]
+	rbac.cluster_scoped_in("impersonate userextras/scopes") == ["userextras/scopes"]
+	rbac.cluster_scoped_in("* on non-resource URLs *") == ["non-resource URLs"]
+	rbac.cluster_scoped_in("* on *") == []
+	rbac.cluster_scoped_in("update certificatesigningrequests/approval and approve signers") == ["certificatesigningrequests/approval", "signers"]
+	rbac.cluster_scoped_in("escalate, bind on clusterroles, roles") == []
+}
+
+# Every resource a check names is read back from the what of its danger, and
+# the names of resourceNames, quoted, never are.
+test_resources_in_reads_every_check if {
+	every check in rbac.checks {
+		every resource in check.resources {
+			named := replace(resource, "/*", "/scopes")
+			spec := {"apiGroups": [min(check.groups)], "resources": [named, "signers"], "verbs": [min(check.verbs), "approve"]}
+			plain := rbac.resources_in(danger_of(spec, check.id).what)
+			named in plain
+			every names in [["web"], [named, "signers", "secrets"]] {
+				rbac.resources_in(danger_of(object.union(spec, {"resourceNames": names}), check.id).what) == plain
+			}
+		}
+	}
 }
 
 test_finding_carries_severity_only_when_lowered if {
@@ -405,7 +508,7 @@ test_message_parts if {
 	d := danger_of(core(["pods"], ["create"]), "SA044")
 	rbac.number(r) == "rule #2"
 	rbac.location(r, d) == ["rules", 1, "resources", 0]
-	rbac.scope(rf.role({}, [])) == "in namespace prod"
-	rbac.scope(rf.cluster_role({}, [])) == "cluster-wide"
+	rbac.scope(rf.role({}, []), d) == "in namespace prod"
+	rbac.scope(rf.cluster_role({}, []), d) == "cluster-wide"
 	rbac.message(rf.role({}, []), r, d, "it can run pods") == "rule #2 grants create pods in namespace prod: it can run pods"
 }

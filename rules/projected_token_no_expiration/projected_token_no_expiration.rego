@@ -2,13 +2,14 @@
 # title: Projected token sets no expiration
 # description: >-
 #   Fires when a serviceAccountToken source of a projected volume has no
-#   expirationSeconds. The API server then defaults it to one hour (3600
-#   seconds), so the lifetime of the credential is decided by an implicit
-#   default rather than stated and reviewed in the manifest.
+#   expirationSeconds. The API server then issues a token that lives one hour
+#   (3600 seconds), a short lifetime, so the risk is low: the rule asks for the
+#   lifetime to be stated in the manifest, where it is reviewed, rather than
+#   left to a default.
 # custom:
 #   id: SA030
 #   name: projected-token-no-expiration
-#   severity: medium
+#   severity: low
 #   category: projected-tokens
 #   remediation: >-
 #     Set expirationSeconds on the serviceAccountToken source to the shortest
@@ -24,7 +25,7 @@ findings contains {"ref": w.ref, "path": p.path, "msg": msg} if {
 	some p in w.tokenProjections
 	p.expirationSeconds == null
 	msg := sprintf(
-		"serviceAccountToken projection of volume %q sets no expirationSeconds, so its lifetime is left to the API server's default",
+		"serviceAccountToken projection of volume %q sets no expirationSeconds: the API server then issues a one-hour token; set the lifetime you mean explicitly",
 		[p.volume],
 	)
 }

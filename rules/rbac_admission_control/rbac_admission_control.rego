@@ -6,7 +6,11 @@
 #   validating admission policies or their bindings (API group
 #   admissionregistration.k8s.io). Whoever controls admission can switch off the
 #   policies that protect the cluster, or register a webhook that sees and
-#   rewrites every object the API server admits, Secrets included.
+#   rewrites every object the API server admits, Secrets included. When
+#   resourceNames limit the rule the message names the configurations, and says
+#   when create or deletecollection, which they cannot limit, remain granted;
+#   the finding stays high, as rewriting even one's own webhook configuration
+#   can widen what it intercepts.
 # custom:
 #   id: SA050
 #   name: rbac-admission-control

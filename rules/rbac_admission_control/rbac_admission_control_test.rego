@@ -23,6 +23,14 @@ test_fires_for_writing_webhook_configurations if {
 	not f.severity
 }
 
+test_says_which_configurations_resource_names_limit if {
+	f := facts.single(findings_of([rf.cluster_role({}, [{"apiGroups": [group], "resources": ["mutatingwebhookconfigurations"], "verbs": ["get", "update", "delete"], "resourceNames": ["webhook.example.dev"]}])]))
+	not f.severity
+	startswith(f.msg, `rule #1 grants update, delete on mutatingwebhookconfigurations "webhook.example.dev" only cluster-wide: `)
+	g := facts.single(findings_of([rf.cluster_role({}, [{"apiGroups": [group], "resources": ["validatingwebhookconfigurations"], "verbs": ["create", "patch"], "resourceNames": ["a"]}])]))
+	startswith(g.msg, `rule #1 grants patch validatingwebhookconfigurations "a" only and create validatingwebhookconfigurations of any name cluster-wide (resourceNames cannot limit create): `)
+}
+
 test_fires_for_deleting_admission_policies if {
 	every resource in [
 		"mutatingwebhookconfigurations", "validatingadmissionpolicies", "validatingadmissionpolicybindings",

@@ -3,10 +3,12 @@
 # description: >-
 #   Fires when a rule grants create on pods or on a pod controller (Deployments,
 #   ReplicaSets, StatefulSets, DaemonSets, Jobs, CronJobs,
-#   ReplicationControllers), or update or patch on a pod controller. Whoever can
-#   create or change a pod template can run a pod as any ServiceAccount of the
-#   namespace, mount its token, and mount any Secret or ConfigMap there, so this
-#   permission amounts to every permission of every account in scope.
+#   ReplicationControllers), or update or patch on a pod controller whose pod
+#   template can change after creation (every one but Jobs, whose template is
+#   immutable). Whoever can create or change a pod template can run a pod as
+#   any ServiceAccount of the namespace, mount its token, and mount any Secret
+#   or ConfigMap there, so this permission amounts to every permission of every
+#   account in scope.
 # custom:
 #   id: SA044
 #   name: rbac-create-workloads

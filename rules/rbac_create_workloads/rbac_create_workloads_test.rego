@@ -43,6 +43,17 @@ test_fires_for_every_controller_kind if {
 	}
 }
 
+test_jobs_count_when_created_only if {
+	facts.single(findings_for([{"apiGroups": ["batch"], "resources": ["jobs"], "verbs": ["create"]}]))
+	facts.single(findings_for([{"apiGroups": ["batch"], "resources": ["cronjobs"], "verbs": ["create"]}]))
+	facts.single(findings_for([{"apiGroups": ["batch"], "resources": ["cronjobs"], "verbs": ["patch"]}]))
+	count(findings_for([{"apiGroups": ["batch"], "resources": ["jobs"], "verbs": ["patch"]}])) == 0
+	count(findings_for([{"apiGroups": ["batch"], "resources": ["jobs"], "verbs": ["update", "patch", "get"]}])) == 0
+	f := facts.single(findings_for([{"apiGroups": ["batch"], "resources": ["jobs", "cronjobs"], "verbs": ["patch"]}]))
+	f.path == ["rules", 0, "resources", 1]
+	contains(f.msg, "rule #1 grants patch cronjobs in namespace prod")
+}
+
 test_one_finding_per_rule if {
 	f := facts.single(findings_for([{"apiGroups": ["", "apps", "batch"], "resources": ["pods", "deployments", "jobs"], "verbs": ["create"]}]))
 	f.path == ["rules", 0, "resources", 0]

@@ -5,7 +5,9 @@
 #   pods/portforward, or update or patch on pods/ephemeralcontainers, in the
 #   core API group. Each lets a subject run commands in, or talk to, containers
 #   that already run, and so read their ServiceAccount tokens, environment and
-#   mounted Secrets.
+#   mounted Secrets. Each request names the pod, so resourceNames limit every
+#   one of these verbs, create included: the finding is low when they do, and
+#   names the pods.
 # custom:
 #   id: SA045
 #   name: rbac-exec-into-pods
@@ -24,5 +26,9 @@ import data.salint.lib.rbac
 
 findings contains f if {
 	some x in rbac.role_dangers_of("SA045")
-	f := rbac.finding(x.role, x.rule, x.danger, rbac.message(x.role, x.rule, x.danger, "it can run commands in or connect to running pods and read their ServiceAccount tokens and Secrets"))
+	f := rbac.finding(x.role, x.rule, x.danger, rbac.message(x.role, x.rule, x.danger, consequence(x.danger)))
 }
+
+consequence(d) := "it can run commands in or connect to those pods and read their ServiceAccount tokens and Secrets" if {
+	rbac.lowered(d)
+} else := "it can run commands in or connect to running pods and read their ServiceAccount tokens and Secrets"

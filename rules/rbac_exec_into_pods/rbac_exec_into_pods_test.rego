@@ -27,6 +27,18 @@ test_fires_for_attach_portforward_and_ephemeral_containers if {
 	contains(f.msg, "patch pods/ephemeralcontainers")
 }
 
+test_fires_low_for_named_pods if {
+	f := facts.single(findings_for([{"apiGroups": [""], "resources": ["pods/exec"], "verbs": ["get", "create"], "resourceNames": ["debug"]}]))
+	f.severity == "low"
+	f.msg == `rule #1 grants get, create on pods/exec for Pod "debug" only in namespace prod: it can run commands in or connect to those pods and read their ServiceAccount tokens and Secrets`
+	g := facts.single(findings_for([{"apiGroups": [""], "resources": ["pods/portforward"], "verbs": ["get"], "resourceNames": ["db-0", "db-1"]}]))
+	g.severity == "low"
+	contains(g.msg, `get pods/portforward for Pods "db-0", "db-1" only`)
+	h := facts.single(findings_for([{"apiGroups": [""], "resources": ["pods/exec"], "verbs": ["get"]}]))
+	not h.severity
+	contains(h.msg, "running pods")
+}
+
 test_fires_for_star_exec if {
 	f := facts.single(findings_for([{"apiGroups": [""], "resources": ["configmaps", "*/exec"], "verbs": ["create"]}]))
 	f.path == ["rules", 0, "resources", 1]

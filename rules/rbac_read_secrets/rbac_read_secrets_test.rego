@@ -34,7 +34,7 @@ test_fires_low_when_limited_by_resource_names if {
 	f := facts.single(findings_for([{"apiGroups": [""], "resources": ["secrets"], "verbs": ["get", "list"], "resourceNames": ["db-password"]}]))
 	f.severity == "low"
 	f.path == ["rules", 0, "resources", 0]
-	contains(f.msg, `limited by resourceNames to "db-password"`)
+	contains(f.msg, `rule #1 grants get, list on secrets "db-password" only in namespace prod: `)
 }
 
 test_fires_low_for_star_verbs_limited_by_resource_names if {

@@ -26,6 +26,20 @@ test_fires_for_star_token if {
 	contains(f.msg, "* on serviceaccounts/token")
 }
 
+test_fires_low_for_tokens_of_named_accounts if {
+	role := rf.role({"namespace": "kube-system"}, [{"apiGroups": [""], "resources": ["serviceaccounts/token"], "verbs": ["create"], "resourceNames": ["cni-plugin"]}])
+	f := facts.single(findings_of([role]))
+	f.severity == "low"
+	f.path == ["rules", 0, "resources", 0]
+	f.msg == `rule #1 grants create serviceaccounts/token for ServiceAccount "cni-plugin" only in namespace kube-system: it can mint tokens for those ServiceAccounts and act as them`
+}
+
+test_stays_critical_without_resource_names if {
+	f := facts.single(findings_of([rf.cluster_role({}, [{"apiGroups": [""], "resources": ["serviceaccounts/token"], "verbs": ["create"], "resourceNames": []}])]))
+	not f.severity
+	f.msg == "rule #1 grants create serviceaccounts/token cluster-wide: it can mint a token for any ServiceAccount in scope and act as that account"
+}
+
 test_silent_for_reading_accounts if {
 	count(findings_for([{"apiGroups": [""], "resources": ["serviceaccounts"], "verbs": ["create", "get"]}])) == 0
 	count(findings_for([{"apiGroups": [""], "resources": ["serviceaccounts/token"], "verbs": ["get", "list"]}])) == 0

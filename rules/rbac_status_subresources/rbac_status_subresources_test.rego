@@ -24,8 +24,23 @@ test_fires_for_service_status if {
 test_fires_for_node_and_pod_status if {
 	f := facts.single(findings_of([rf.cluster_role({}, [{"apiGroups": [""], "resources": ["pods/status", "nodes/status"], "verbs": ["update"]}])]))
 	f.path == ["rules", 0, "resources", 0]
-	contains(f.msg, "update nodes/status, pods/status cluster-wide")
+	f.msg == "rule #1 grants update nodes/status, pods/status cluster-wide: it can forge the node conditions and addresses that the scheduler and node controllers act on and forge the pod readiness and IPs that controllers and Service endpoints act on"
 	facts.single(findings_for([{"apiGroups": [""], "resources": ["*/status"], "verbs": ["update"]}]))
+}
+
+test_cites_the_cve_for_service_status_only if {
+	node := facts.single(findings_of([rf.cluster_role({}, [{"apiGroups": [""], "resources": ["nodes/status"], "verbs": ["patch"]}])]))
+	not contains(node.msg, "CVE")
+	not contains(node.msg, "Service")
+	all_status := facts.single(findings_of([rf.cluster_role({}, [{"apiGroups": [""], "resources": ["*/status"], "verbs": ["patch"]}])]))
+	endswith(all_status.msg, " and set a Service's load-balancer IP to intercept traffic meant for that IP (CVE-2020-8554)")
+}
+
+test_a_role_does_not_forge_node_status if {
+	f := facts.single(findings_for([{"apiGroups": [""], "resources": ["nodes/status", "pods/status"], "verbs": ["patch"]}]))
+	f.msg == "rule #1 grants patch nodes/status, pods/status in namespace prod (nodes/status is cluster-scoped: a Role grants it nowhere): it can forge the pod readiness and IPs that controllers and Service endpoints act on"
+	g := facts.single(findings_for([{"apiGroups": [""], "resources": ["nodes/status"], "verbs": ["patch"]}]))
+	g.msg == "rule #1 names patch nodes/status; nodes/status is cluster-scoped, so a Role grants it nowhere, but in a ClusterRole it can forge the node conditions and addresses that the scheduler and node controllers act on"
 }
 
 test_silent_for_reading_status_or_other_status if {

@@ -7,7 +7,8 @@
 #   namespace, and changing a Secret alters credentials other workloads trust.
 #   resourceNames cannot limit create, so the finding is low only when
 #   resourceNames limit every verb granted (update and patch, without create or
-#   "*").
+#   "*"); the message names the Secrets they limit it to, and says when create
+#   remains granted on Secrets of any name.
 # custom:
 #   id: SA043
 #   name: rbac-write-secrets
@@ -27,5 +28,9 @@ import data.salint.lib.rbac
 
 findings contains f if {
 	some x in rbac.role_dangers_of("SA043")
-	f := rbac.finding(x.role, x.rule, x.danger, rbac.message(x.role, x.rule, x.danger, "it can create a token Secret for any ServiceAccount in scope and act as that account, or change credentials that other workloads use"))
+	f := rbac.finding(x.role, x.rule, x.danger, rbac.message(x.role, x.rule, x.danger, consequence(x.danger)))
 }
+
+consequence(d) := "it can change the credentials those Secrets hold, which other workloads use" if {
+	rbac.lowered(d)
+} else := "it can create a token Secret for any ServiceAccount in scope and act as that account, or change credentials that other workloads use"

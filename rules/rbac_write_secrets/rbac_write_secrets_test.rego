@@ -30,14 +30,19 @@ test_stays_high_for_create_with_resource_names if {
 test_stays_high_for_star_verbs_with_resource_names if {
 	f := facts.single(findings_for([{"apiGroups": [""], "resources": ["secrets"], "verbs": ["*"], "resourceNames": ["db-password"]}]))
 	not f.severity
-	contains(f.msg, "grants * on secrets")
+	contains(f.msg, `grants patch, update on secrets "db-password" only and create secrets of any name in namespace prod (resourceNames cannot limit create): `)
+}
+
+test_says_which_verbs_resource_names_limit if {
+	f := facts.single(findings_for([{"apiGroups": [""], "resources": ["secrets"], "verbs": ["update", "create"], "resourceNames": ["a", "b"]}]))
+	not f.severity
+	startswith(f.msg, `rule #1 grants update secrets "a", "b" only and create secrets of any name in namespace prod (resourceNames cannot limit create): `)
 }
 
 test_fires_low_for_update_and_patch_limited_by_resource_names if {
 	f := facts.single(findings_for([{"apiGroups": [""], "resources": ["secrets"], "verbs": ["update", "patch"], "resourceNames": ["db-password"]}]))
 	f.severity == "low"
-	contains(f.msg, "update, patch on secrets")
-	contains(f.msg, `limited by resourceNames to "db-password"`)
+	f.msg == `rule #1 grants update, patch on secrets "db-password" only in namespace prod: it can change the credentials those Secrets hold, which other workloads use`
 }
 
 test_fires_high_for_update_without_resource_names if {

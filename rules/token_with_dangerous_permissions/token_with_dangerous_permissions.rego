@@ -10,8 +10,12 @@
 #   system:authenticated; aggregated ClusterRoles and the built-in
 #   cluster-admin, admin and edit roles are resolved. Anyone who takes over a
 #   container of the pod can use the token, so the permission is one exploit
-#   away. The finding takes the highest severity among the permissions granted,
-#   and its message spells the chain from the pod to the rule that grants it.
+#   away. The finding takes the highest severity among the permissions granted
+#   (low for a grant resourceNames limit, as SA042 to SA053 judge it), and its
+#   message says where the permission applies (cluster-wide through a
+#   ClusterRoleBinding, in its namespace through a RoleBinding, which grants
+#   no cluster-scoped resource) and spells the chain from the pod to the rule
+#   that grants it.
 # custom:
 #   id: SA070
 #   name: token-with-dangerous-permissions
@@ -28,6 +32,8 @@
 #     - https://kubernetes.io/docs/concepts/security/service-accounts/
 package salint.rules.token_with_dangerous_permissions
 
+import data.salint.lib.rbac
+
 # Go resolves, for every token a pod carries, the most dangerous grant of its
 # account, and the RBAC library (salint.lib.rbac, the same that SA041 to
 # SA053 apply) has judged the granting rule before the rules run: grant.danger
@@ -35,10 +41,9 @@ package salint.rules.token_with_dangerous_permissions
 findings contains {
 	"ref": w.ref,
 	"path": t.path,
-	"msg": sprintf("%s can %s%s: %s: %s%s", [
+	"msg": sprintf("%s %s: %s: %s%s", [
 		carrier(t),
-		g.danger.what,
-		scope(g),
+		reach(g),
 		concat(" → ", t.chain),
 		g.danger.what,
 		more(t),
@@ -58,9 +63,20 @@ else := carriers[t.via]
 
 carriers := {"automount": "the automounted API token", "projected": "the projected API-server token"}
 
-scope(g) := sprintf(" in namespace %s", [g.namespace]) if g.namespace != ""
-
-else := " in every namespace"
+# reach says what the token can do, and where: a ClusterRoleBinding grants
+# cluster-wide, a RoleBinding in its namespace only, where cluster-scoped
+# resources are not (the grant is still reported, as SA045 to SA051 report
+# such rules in a Role: the manifest says what its author meant).
+reach(g) := sprintf("can %s cluster-wide", [g.danger.what]) if {
+	g.namespace == ""
+} else := sprintf("can %s in namespace %s", [g.danger.what, g.namespace]) if {
+	count(rbac.cluster_scoped_in(g.danger.what)) == 0
+} else := sprintf("is bound to %s, but %s, so a RoleBinding grants %s nowhere", [g.danger.what, rbac.scoped_clause(cs), rbac.pronoun(cs)]) if {
+	cs := rbac.cluster_scoped_in(g.danger.what)
+	count(cs) == count(rbac.resources_in(g.danger.what))
+} else := sprintf("can %s in namespace %s (%s: a RoleBinding grants %s nowhere)", [g.danger.what, g.namespace, rbac.scoped_clause(cs), rbac.pronoun(cs)]) if {
+	cs := rbac.cluster_scoped_in(g.danger.what)
+}
 
 more(t) := sprintf(" (and %d more dangerous grants)", [t.dangerousGrants - 1]) if t.dangerousGrants > 1
 

@@ -68,6 +68,30 @@ test_limited_secret_read_is_low if {
 	f.severity == "low"
 }
 
+test_limited_token_request_is_low_and_names_the_account if {
+	d := {"id": "SA048", "severity": "low", "what": `create serviceaccounts/token for ServiceAccount "cni-plugin" only`}
+	f := facts.single(findings_of([token({"grant": grant({"danger": d, "namespace": "kube-system"})})]))
+	f.severity == "low"
+	startswith(f.msg, `the automounted API token can create serviceaccounts/token for ServiceAccount "cni-plugin" only in namespace kube-system: `)
+}
+
+test_cluster_scoped_resources_are_granted_cluster_wide if {
+	d := {"id": "SA046", "severity": "high", "what": "get nodes/proxy"}
+	g := grant({"bindingName": "ClusterRoleBinding nodes", "namespace": "", "danger": d})
+	f := facts.single(findings_of([token({"grant": g})]))
+	startswith(f.msg, "the automounted API token can get nodes/proxy cluster-wide: ")
+	not contains(f.msg, "namespace")
+}
+
+test_role_binding_grants_no_cluster_scoped_resource if {
+	d := {"id": "SA046", "severity": "high", "what": "get nodes/proxy"}
+	f := facts.single(findings_of([token({"grant": grant({"danger": d})})]))
+	startswith(f.msg, "the automounted API token is bound to get nodes/proxy, but nodes/proxy is cluster-scoped, so a RoleBinding grants it nowhere: ")
+	mixed := {"id": "SA052", "severity": "medium", "what": "patch nodes/status, pods/status"}
+	g := facts.single(findings_of([token({"grant": grant({"danger": mixed})})]))
+	startswith(g.msg, "the automounted API token can patch nodes/status, pods/status in namespace prod (nodes/status is cluster-scoped: a RoleBinding grants it nowhere): ")
+}
+
 test_silent_without_a_dangerous_grant if {
 	count(findings_of([token({"grant": null, "dangerousGrants": 0, "chain": null})])) == 0
 	count(findings_of([])) == 0
@@ -80,7 +104,7 @@ test_cluster_role_binding_grants_everywhere if {
 		"namespace": "",
 	})
 	f := facts.single(findings_of([token({"grant": g})]))
-	contains(f.msg, "can create pods in every namespace: ")
+	contains(f.msg, "can create pods cluster-wide: ")
 	f.related[0].msg == "ClusterRoleBinding ci-all binds Group system:serviceaccounts:ci"
 }
 

@@ -1,8 +1,10 @@
 // Package engine runs the Rego rules: it compiles every rule module once,
 // reads each rule's METADATA, prepares a single query that routes to all
-// rules, and evaluates it over the model's facts, in parallel chunks. Rules
-// return what Go cannot know (which object, which path, what message); the
-// engine joins their metadata and leaves locations to the caller.
+// built-in rules, and evaluates it over the model's facts, in parallel
+// chunks; the rules of --policy directories get a query of their own,
+// evaluated once over every fact. Rules return what Go cannot know (which
+// object, which path, what message); the engine joins their metadata and
+// leaves locations to the caller.
 package engine
 
 import (
@@ -38,6 +40,8 @@ type Engine struct {
 	params    map[string]map[string]any // rule ID -> parameter defaults
 	query     rego.PreparedEvalQuery
 	classify  rego.PreparedEvalQuery
+	// custom reaches the rules of --policy directories; nil without any.
+	custom *rego.PreparedEvalQuery
 }
 
 // Rules returns every rule's metadata, sorted by ID.
@@ -55,6 +59,10 @@ func (e *Engine) Rule(idOrName string) *finding.Rule {
 
 // Params returns the default parameters of the rule with the given ID.
 func (e *Engine) Params(id string) map[string]any { return e.params[id] }
+
+// HasPolicies reports whether custom rules (--policy) are loaded: they are
+// evaluated once over every fact, which then are all held at once.
+func (e *Engine) HasPolicies() bool { return e.custom != nil }
 
 // ReadModules parses every non-test .rego file of fsys with annotations,
 // in parallel: parsing is a good part of start-up time.
@@ -127,10 +135,18 @@ func NewWithPolicies(ctx context.Context, builtin fs.FS, policies []Policy) (*En
 		e.byPackage[r.Package] = r
 		e.params[r.ID] = params
 	}
+	builtinPackages := make([]string, 0, len(e.rules))
+	for _, r := range e.rules {
+		builtinPackages = append(builtinPackages, r.Package)
+	}
 	// User policies join the built-in rules (policy.go).
 	policyFiles, err := e.addPolicies(policies, ids, byFile)
 	if err != nil {
 		return nil, err
+	}
+	var customPackages []string
+	for _, r := range e.rules[len(builtinPackages):] {
+		customPackages = append(customPackages, r.Package)
 	}
 	sort.Slice(e.rules, func(i, j int) bool { return e.rules[i].ID < e.rules[j].ID })
 	// Compile once for both queries, every module within the sandbox.
@@ -150,13 +166,34 @@ func NewWithPolicies(ctx context.Context, builtin fs.FS, policies []Policy) (*En
 		}
 		return q, nil
 	}
-	if e.query, err = prepare(Query); err != nil {
+	// Without policies the built-in rules run exactly as they always have.
+	builtinQuery := Query
+	if len(customPackages) > 0 {
+		// In a chunk a custom rule would see a fragment of the input: keep it out.
+		builtinQuery = packagesQuery(builtinPackages)
+		custom, err := prepare(packagesQuery(customPackages))
+		if err != nil {
+			return nil, err
+		}
+		e.custom = &custom
+	}
+	if e.query, err = prepare(builtinQuery); err != nil {
 		return nil, err
 	}
 	if e.classify, err = prepare(ClassifyQuery); err != nil {
 		return nil, err
 	}
 	return e, nil
+}
+
+// packagesQuery is Query restricted to the given rule packages: an object
+// of each package's findings, keyed by package.
+func packagesQuery(packages []string) string {
+	names := make([]*ast.Term, len(packages))
+	for i, p := range packages {
+		names[i] = ast.StringTerm(p)
+	}
+	return fmt.Sprintf("{name: fs | some name in %v; fs := data.salint.rules[name].findings}", ast.SetTerm(names...))
 }
 
 // ruleFromModule reads a rule's package METADATA.
@@ -239,6 +276,11 @@ const chunkSize = 512
 // converted to their Rego form, so that a large run never holds both (and
 // the collector need not scan them). m.Objects, which findings are located
 // with, is left as it is.
+//
+// Built-in rules see the facts in chunks of one kind: cross-resource facts
+// are precomputed by the model. Custom rules (--policy) may join any kinds,
+// so they are evaluated once over every fact (docs/custom-rules.md), which
+// holds every fact in its Rego form until they are done.
 func (e *Engine) Evaluate(ctx context.Context, m *model.Model, params map[string]map[string]any, jobs int) ([]Raw, error) {
 	if jobs < 1 {
 		jobs = 1
@@ -274,25 +316,72 @@ func (e *Engine) Evaluate(ctx context.Context, m *model.Model, params map[string
 	if len(chunks) == 0 {
 		chunks = append(chunks, chunk{0, 0, 0}) // rules may find something in no facts
 	}
-	results := make([][]Raw, len(chunks))
-	errs := make([]error, len(chunks))
-	par.Each(len(chunks), jobs, func(i int) {
-		c := chunks[i]
+	// input is a rule input holding facts[k] as the collection of kind k.
+	input := func(facts func(k int) *ast.Term) ast.Value {
 		items := make([][2]*ast.Term, 0, len(kinds)+1)
 		for k, kind := range kinds {
-			t := emptyList
-			if k == c.kind {
-				t = kind.term(c.start, c.end)
-			}
-			items = append(items, [2]*ast.Term{ast.StringTerm(kind.key), t})
+			items = append(items, [2]*ast.Term{ast.StringTerm(kind.key), facts(k)})
 		}
-		input := ast.NewObject(append(items, [2]*ast.Term{ast.StringTerm("params"), paramsTerm})...)
-		// The facts live on in their Rego form: let the Go copies go.
+		return ast.NewObject(append(items, [2]*ast.Term{ast.StringTerm("params"), paramsTerm})...)
+	}
+	// chunkInput is chunk c's input, its facts being t.
+	chunkInput := func(c chunk, t *ast.Term) ast.Value {
+		return input(func(k int) *ast.Term {
+			if k == c.kind {
+				return t
+			}
+			return emptyList
+		})
+	}
+	if e.custom == nil {
+		results := make([][]Raw, len(chunks))
+		errs := make([]error, len(chunks))
+		par.Each(len(chunks), jobs, func(i int) {
+			c := chunks[i]
+			in := chunkInput(c, kinds[c.kind].term(c.start, c.end))
+			// The facts live on in their Rego form: let the Go copies go.
+			kinds[c.kind].clear(c.start, c.end)
+			results[i], errs[i] = e.eval(ctx, e.query, in)
+		})
+		return joinResults(results, errs)
+	}
+
+	// Each chunk is converted once: its input and the whole input share the terms.
+	terms := make([]*ast.Term, len(chunks))
+	par.Each(len(chunks), jobs, func(i int) {
+		c := chunks[i]
+		terms[i] = kinds[c.kind].term(c.start, c.end)
 		kinds[c.kind].clear(c.start, c.end)
-		results[i], errs[i] = e.eval(ctx, input)
 	})
+	whole := input(func(k int) *ast.Term {
+		facts := make([]*ast.Term, 0, kinds[k].len)
+		for i, c := range chunks {
+			if c.kind == k {
+				terms[i].Value.(*ast.Array).Foreach(func(t *ast.Term) { facts = append(facts, t) })
+			}
+		}
+		return ast.ArrayTerm(facts...)
+	})
+	// Task 0, the custom rules' long evaluation, starts first; the chunks fill the other workers.
+	results := make([][]Raw, len(chunks)+1)
+	errs := make([]error, len(chunks)+1)
+	par.Each(len(chunks)+1, jobs, func(i int) {
+		if i == 0 {
+			results[0], errs[0] = e.eval(ctx, *e.custom, whole)
+			whole = nil // only task 0 uses it; the facts can go as their chunks are done
+			return
+		}
+		in := chunkInput(chunks[i-1], terms[i-1])
+		terms[i-1] = nil
+		results[i], errs[i] = e.eval(ctx, e.query, in)
+	})
+	return joinResults(results, errs)
+}
+
+// joinResults is every evaluation's findings in order, or the first error.
+func joinResults(results [][]Raw, errs []error) ([]Raw, error) {
 	var out []Raw
-	for i := range chunks {
+	for i := range results {
 		if errs[i] != nil {
 			return nil, errs[i]
 		}
@@ -301,8 +390,8 @@ func (e *Engine) Evaluate(ctx context.Context, m *model.Model, params map[string
 	return out, nil
 }
 
-func (e *Engine) eval(ctx context.Context, input ast.Value) ([]Raw, error) {
-	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(input))
+func (e *Engine) eval(ctx context.Context, q rego.PreparedEvalQuery, input ast.Value) ([]Raw, error) {
+	rs, err := q.Eval(ctx, rego.EvalParsedInput(input))
 	if err != nil {
 		return nil, fmt.Errorf("evaluating rules: %w", err)
 	}
@@ -312,7 +401,7 @@ func (e *Engine) eval(ctx context.Context, input ast.Value) ([]Raw, error) {
 	byRule, _ := rs[0].Expressions[0].Value.(*ast.Term)
 	obj, ok := byRule.Value.(ast.Object)
 	if !ok {
-		return nil, fmt.Errorf("%s returned %v, not an object", Query, byRule)
+		return nil, fmt.Errorf("the rules returned %v, not an object", byRule)
 	}
 	var out []Raw
 	keys := pathKeys{}

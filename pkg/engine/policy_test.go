@@ -21,7 +21,7 @@ import (
 	"github.com/salint/salint/rules"
 )
 
-// examplePolicy is the custom rule docs/custom-rules.md shows.
+// examplePolicy holds the custom rules docs/custom-rules.md shows.
 const examplePolicy = "../../testdata/policies"
 
 // mapFS builds a file system of Rego sources.
@@ -82,7 +82,7 @@ func TestPolicyRuleLoadsAndFinds(t *testing.T) {
 	for _, r := range eng.Rules() {
 		ids = append(ids, r.ID)
 	}
-	if want := []string{"ACME001", "SA901"}; !slices.Equal(ids, want) {
+	if want := []string{"ACME001", "ACME002", "SA901"}; !slices.Equal(ids, want) {
 		t.Fatalf("Rules() = %v, want %v, sorted by ID", ids, want)
 	}
 	r := eng.Rule("acme-token-audience")
@@ -175,15 +175,19 @@ func TestExamplePolicyPassesItsTests(t *testing.T) {
 	}
 }
 
-// TestDocsShowTheExample keeps docs/custom-rules.md's example the one that
-// is tested.
+// TestDocsShowTheExample keeps docs/custom-rules.md's examples the ones that
+// are tested.
 func TestDocsShowTheExample(t *testing.T) {
 	doc, err := os.ReadFile("../../docs/custom-rules.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"acme_token_audience.rego", "acme_token_audience_test.rego"} {
-		src, err := os.ReadFile(filepath.Join(examplePolicy, "acme_token_audience", name))
+	for _, name := range []string{
+		"acme_token_audience/acme_token_audience.rego",
+		"acme_token_audience/acme_token_audience_test.rego",
+		"acme_bound_default_account/acme_bound_default_account.rego",
+	} {
+		src, err := os.ReadFile(filepath.Join(examplePolicy, name))
 		if err != nil {
 			t.Fatal(err)
 		}

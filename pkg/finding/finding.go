@@ -6,7 +6,11 @@ package finding
 
 import (
 	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 )
@@ -287,4 +291,40 @@ func SortErrors(es []InputError) {
 			cmp.Compare(a.Message, b.Message),
 		)
 	})
+}
+
+// Fingerprint identifies a finding across runs: its rule, object, field path
+// and file (SPEC §3). It survives lines moving and files being reformatted;
+// the same problem copied into another file is another finding.
+func Fingerprint(rule string, o Object, path, file string) string {
+	return fingerprint(rule, o.Kind, o.Namespace, o.Name, path, FingerprintFile(file))
+}
+
+// LegacyFingerprint is the fingerprint of salint's first baseline format,
+// which left out the file.
+func LegacyFingerprint(rule string, o Object, path string) string {
+	return fingerprint(rule, o.Kind, o.Namespace, o.Name, path)
+}
+
+func fingerprint(parts ...string) string {
+	h := sha256.New()
+	for _, s := range parts {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// FingerprintFile is how a file enters a fingerprint: relative to the
+// working directory when it is inside it, with forward slashes, so that
+// `salint .`, `salint ./deploy` and `salint $PWD/deploy` agree.
+func FingerprintFile(file string) string {
+	if abs, err := filepath.Abs(file); err == nil {
+		if wd, err := os.Getwd(); err == nil {
+			if rel, err := filepath.Rel(wd, abs); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+				file = rel
+			}
+		}
+	}
+	return filepath.ToSlash(filepath.Clean(file))
 }

@@ -21,6 +21,10 @@ const maxContextFiles = 1000
 // directory that were neither named nor excluded; directories named on the
 // command line are read whole anyway.
 func contextFiles(paths, exclude []string) []string {
+	excluded, err := loader.Excluder(exclude)
+	if err != nil {
+		return nil // the walk reports the bad pattern
+	}
 	named := map[string]bool{}
 	var fileDirs, walked []string
 	for _, p := range paths {
@@ -61,7 +65,7 @@ func contextFiles(paths, exclude []string) []string {
 				continue
 			}
 			p := filepath.Join(d, name)
-			if strings.HasPrefix(name, ".") || !e.Type().IsRegular() || named[filepath.Clean(p)] || excludedBy(p, exclude) {
+			if strings.HasPrefix(name, ".") || !e.Type().IsRegular() || named[filepath.Clean(p)] || excluded(p) {
 				continue
 			}
 			if len(out) == maxContextFiles {
@@ -71,20 +75,6 @@ func contextFiles(paths, exclude []string) []string {
 		}
 	}
 	return out
-}
-
-// excludedBy applies --exclude globs to a sibling path the way the walk
-// does: against the path and its base name.
-func excludedBy(p string, exclude []string) bool {
-	for _, g := range exclude {
-		if ok, _ := filepath.Match(g, p); ok {
-			return true
-		}
-		if ok, _ := filepath.Match(g, filepath.Base(p)); ok {
-			return true
-		}
-	}
-	return false
 }
 
 func contextNote(n int) string {

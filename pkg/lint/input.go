@@ -586,7 +586,7 @@ func parseUnit(u render.Unit, only *namedFiles, cfg Config, opts loader.Options,
 				o.File = d.File
 			}
 			xs[k] = model.Extract(o, cfg.Namespace)
-			xs[k].Scope = lu.scope
+			xs[k].Scope, xs[k].Dir = lu.scope, u.Root
 		}
 		lu.docs = append(lu.docs, f)
 		lu.xs = append(lu.xs, xs)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -233,6 +234,15 @@ func TestNamedFilesReadSiblingsForReferences(t *testing.T) {
 	}
 	if len(rep.Notes) != 1 || !strings.Contains(rep.Notes[0], "read 1 sibling files") {
 		t.Errorf("notes %q, want one saying a sibling was read", rep.Notes)
+	}
+	// An excluded sibling is not read, with the walk's glob syntax (** across
+	// directories): the exclude globs mean one thing everywhere.
+	rep, err = lint.Run(context.Background(), newEngine(t), lint.Config{Paths: []string{deploy}, Exclude: []string{"**/account.yaml"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(rep.Findings, func(f finding.Finding) bool { return f.Rule.ID == "SA003" }) || slices.ContainsFunc(rep.Notes, func(n string) bool { return strings.Contains(n, "sibling") }) {
+		t.Errorf("an excluded sibling was read: findings %d, notes %q", len(rep.Findings), rep.Notes)
 	}
 	// Named together with its directory, nothing is read twice.
 	rep, err = lint.Run(context.Background(), newEngine(t), lint.Config{Paths: []string{dir, deploy}})

@@ -242,7 +242,12 @@ func locate(raw engine.Raw, m *model.Model, origins []*origin) located {
 		loc, _, _ := where(m.Objects[rel.Ref].Source, originOf(origins, rel.Ref), rel.Path)
 		f.Related = append(f.Related, finding.Related{Location: loc, Message: rel.Message})
 	}
-	f.Fingerprint = fingerprint(raw.Rule.ID, f.Object, f.Path)
+	// An object whose namespace was assumed says from where.
+	if h := x.NamespaceHint; h != nil {
+		loc, _, _ := where(h.Binding.Source, nil, h.Path)
+		f.Related = append(f.Related, finding.Related{Location: loc, Message: h.Message})
+	}
+	f.Fingerprint = finding.Fingerprint(raw.Rule.ID, f.Object, f.Path, f.File)
 	l.Finding = f
 	return l
 }

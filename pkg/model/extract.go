@@ -110,8 +110,13 @@ type Extracted struct {
 	Context bool
 	// Scope is where the object's references resolve first: its unit of
 	// deployment (a chart render, a kustomize build) when it has one; ""
-	// means its file.
-	Scope          string
+	// means its file. Dir is the directory that counts as the object's
+	// for nearest-first resolution: a unit's root; "" means its file's.
+	Scope, Dir string
+	// NamespaceHint says why the object, which names no namespace, is
+	// taken to be in the one it is in; nil when it names one or has the
+	// default.
+	NamespaceHint  *NamespaceHint
 	workloads      []Workload
 	serviceAccount *ServiceAccount
 	secret         *Secret
@@ -179,6 +184,10 @@ func Extract(o *loader.Object, defaultNamespace string) *Extracted {
 	default:
 		extractRBAC(x, o.Value, has)
 	}
+	podSpecPaths := make([]loader.Path, 0, len(x.workloads))
+	for _, w := range x.workloads {
+		podSpecPaths = append(podSpecPaths, w.Spec)
+	}
 	for _, fe := range o.FieldErrors {
 		field := ""
 		for _, e := range fe.Path {
@@ -186,7 +195,7 @@ func Extract(o *loader.Object, defaultNamespace string) *Extracted {
 				field = s
 			}
 		}
-		x.invalid = append(x.invalid, InvalidField{Ident: x.Ident, Path: fe.Path, Problem: fe.Problem, Field: field, Detail: fe.Detail})
+		x.invalid = append(x.invalid, InvalidField{Ident: x.Ident, Path: fe.Path, Problem: fe.Problem, Field: field, Detail: fe.Detail, PodSpecs: podSpecPaths})
 	}
 	o.Value = nil // the facts are all that is needed from here on
 	return x

@@ -148,6 +148,10 @@ type InvalidField struct {
 	Problem string      `json:"problem"`
 	Field   string      `json:"field"`
 	Detail  string      `json:"detail"`
+	// PodSpecs are the paths of the object's pod specs (one for a
+	// pod-bearing kind, none otherwise), so that a rule can tell a pod's
+	// fields from the rest of the object.
+	PodSpecs []loader.Path `json:"podSpecs"`
 }
 
 // Role is a Role or ClusterRole.

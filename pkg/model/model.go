@@ -1,6 +1,10 @@
 package model
 
-import "strings"
+import (
+	"math"
+	"path/filepath"
+	"strings"
+)
 
 // Options are the facts about the world outside the input.
 type Options struct {
@@ -33,38 +37,69 @@ type nsName struct{ namespace, name string }
 
 // byName indexes objects by namespace and name. A repository may define the
 // same object more than once (variants of one install side by side, or the
-// overlays of one base): a reference then resolves to the definition in the
-// referring object's scope (its file, or its chart render or kustomize
-// build), else to the first in input order.
+// overlays of one base): a reference then resolves to the nearest
+// definition (see nearest).
 type byName[T any] map[nsName][]T
 
-func (b byName[T]) get(k nsName, scope string, scopeOf func(T) string) (T, bool) {
-	defs := b[k]
+func (b byName[T]) get(k nsName, from place, placeOf func(T) place) (T, bool) {
+	return nearest(b[k], from, placeOf)
+}
+
+// place is where an object was defined, for choosing among definitions of
+// one object: its scope (a unit of deployment, a chart render or a kustomize
+// build, else its file) and its directory (a unit's root).
+type place struct{ scope, dir string }
+
+// placeOf is where the object of ref was defined.
+func (m *Model) placeOf(ref int) place {
+	x := m.Objects[ref]
+	p := place{scope: x.Scope, dir: x.Dir}
+	if x.Source != nil {
+		if p.scope == "" {
+			p.scope = x.Source.File
+		}
+		if p.dir == "" {
+			p.dir = filepath.Dir(x.Source.File)
+		}
+	}
+	return p
+}
+
+// nearest picks among the definitions of one object the one nearest to the
+// referring object's place (SPEC §1): the one of the same file or unit,
+// then of the same directory, then of the nearest ancestor directory, then
+// the first in input order. It is the one rule for every reference: to
+// ServiceAccounts, Secrets, roles and bindings.
+func nearest[T any](defs []T, from place, placeOf func(T) place) (T, bool) {
 	if len(defs) == 0 {
 		var zero T
 		return zero, false
 	}
+	best, bestRank := 0, math.MaxInt
 	if len(defs) > 1 {
-		for _, d := range defs {
-			if scopeOf(d) == scope {
-				return d, true
+		for i, d := range defs {
+			if r := from.distance(placeOf(d)); r < bestRank {
+				best, bestRank = i, r
 			}
 		}
 	}
-	return defs[0], true
+	return defs[best], true
 }
 
-// scopeOf is where an object's references resolve first: its unit of
-// deployment, else the file it was read from.
-func (m *Model) scopeOf(ref int) string {
-	x := m.Objects[ref]
-	if x.Scope != "" {
-		return x.Scope
+// distance ranks a definition at p as seen from q: 0 in the same scope, 1
+// in the same directory, 1+k in the directory k levels up, and past every
+// such rank anywhere else (ties keep the first in input order).
+func (q place) distance(p place) int {
+	switch {
+	case p.scope == q.scope:
+		return 0
+	case p.dir == q.dir:
+		return 1
 	}
-	if x.Source != nil {
-		return x.Source.File
+	if rel, err := filepath.Rel(p.dir, q.dir); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return 1 + len(strings.Split(rel, string(filepath.Separator)))
 	}
-	return ""
+	return math.MaxInt - 1
 }
 
 // Build resolves the references between extracted objects: the
@@ -73,6 +108,7 @@ func (m *Model) scopeOf(ref int) string {
 // Secrets. The order of objects is kept, so refs are stable.
 func Build(objects []*Extracted, opts Options) *Model {
 	m := &Model{Objects: objects}
+	m.Notes = append(m.Notes, inferNamespaces(objects, opts.Namespace)...)
 	accounts := byName[*ServiceAccount]{}
 	secrets := byName[*Secret]{}
 	known := map[nsName]bool{}
@@ -126,9 +162,9 @@ func Build(objects []*Extracted, opts Options) *Model {
 			continue
 		}
 		key := nsName{s.Namespace, *s.ServiceAccountName}
-		acc := &SecretAccount{Known: known[key], BoundBy: m.boundBy(key.namespace, key.name, m.scopeOf(s.Ref))}
+		acc := &SecretAccount{Known: known[key], BoundBy: m.boundBy(key.namespace, key.name, m.placeOf(s.Ref))}
 		acc.Bound = acc.BoundBy != nil
-		if sa, ok := accounts.get(key, m.scopeOf(s.Ref), m.accountScope); ok {
+		if sa, ok := accounts.get(key, m.placeOf(s.Ref), m.accountPlace); ok {
 			acc.InInput, acc.Ref = true, refTo(sa.Ref)
 		}
 		s.ServiceAccount = acc
@@ -146,14 +182,14 @@ func Build(objects []*Extracted, opts Options) *Model {
 	return m
 }
 
-func (m *Model) accountScope(sa *ServiceAccount) string { return m.scopeOf(sa.Ref) }
+func (m *Model) accountPlace(sa *ServiceAccount) place { return m.placeOf(sa.Ref) }
 
-func (m *Model) secretScope(s *Secret) string { return m.scopeOf(s.Ref) }
+func (m *Model) secretPlace(s *Secret) place { return m.placeOf(s.Ref) }
 
 func (m *Model) resolveWorkload(w *Workload, accounts byName[*ServiceAccount], secrets byName[*Secret], known map[nsName]bool) {
 	key := nsName{w.Namespace, w.ServiceAccount.Name}
-	scope := m.scopeOf(w.Ref)
-	sa, _ := accounts.get(key, scope, m.accountScope)
+	from := m.placeOf(w.Ref)
+	sa, _ := accounts.get(key, from, m.accountPlace)
 	w.ServiceAccount.Known = known[key]
 	if sa != nil {
 		w.ServiceAccount.InInput, w.ServiceAccount.Ref = true, refTo(sa.Ref)
@@ -171,7 +207,7 @@ func (m *Model) resolveWorkload(w *Workload, accounts byName[*ServiceAccount], s
 	}
 	for i := range w.SecretRefs {
 		r := &w.SecretRefs[i]
-		if s, ok := secrets.get(nsName{w.Namespace, r.Name}, scope, m.secretScope); ok {
+		if s, ok := secrets.get(nsName{w.Namespace, r.Name}, from, m.secretPlace); ok {
 			r.Secret = &SecretLink{Ref: s.Ref, Type: s.Type}
 		}
 	}

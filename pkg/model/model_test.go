@@ -274,6 +274,15 @@ func TestInvalidFieldsBecomeFacts(t *testing.T) {
 	if f.Field != "automountServiceAcountToken" || f.Problem != "unknown" || f.Path.String() != "spec.automountServiceAcountToken" || f.Kind != "Pod" {
 		t.Errorf("invalid field fact %+v", f)
 	}
+	// SA090 tells pod fields from the rest of an object by where its pod
+	// specs are.
+	if len(f.PodSpecs) != 1 || f.PodSpecs[0].String() != "spec" {
+		t.Errorf("pod specs %v, want [spec]", f.PodSpecs)
+	}
+	cron := build(t, "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: c}\nspec:\n  schedule: x\n  jobTemplate:\n    spec:\n      template:\n        spec: {containers: [], sericeAccountName: x}\n", model.Options{})
+	if len(cron.InvalidFields) != 1 || len(cron.InvalidFields[0].PodSpecs) != 1 || cron.InvalidFields[0].PodSpecs[0].String() != "spec.jobTemplate.spec.template.spec" {
+		t.Errorf("CronJob invalid fields %+v", cron.InvalidFields)
+	}
 	if m.Workloads[0].Automount.Source != model.SourceDefault || !m.Workloads[0].Automount.Mounted {
 		t.Error("a misspelt opt-out must leave the token mounted")
 	}

@@ -74,41 +74,28 @@ type rbacIndex struct {
 	bindingTo []int // effective role of each binding, -1 when it grants nothing known
 	bySA      map[nsName][]grantSource
 	byGroup   map[string][]grantSource
-	best      map[scopeKey]bestGrant // per account and referring scope, memoised
-	bestGroup map[scopeKey]bestGrant // per namespace and scope, for the group subjects
+	best      map[placeKey]bestGrant // per account and referring place, memoised
+	bestGroup map[placeKey]bestGrant // per namespace and place, for the group subjects
 	grants    map[[2]int]*Grant      // by binding and subject
-	scopes    []string               // the scope of each binding (see Model.scopeOf)
+	places    []place                // where each binding is defined
 	defs      [][]int                // every definition of each binding's kind, namespace and name
 }
 
-// scopeKey memoises what an account (or a namespace's groups) holds as seen
-// from one scope, which decides between duplicate definitions.
-type scopeKey struct{ namespace, name, scope string }
-
-// pickDef chooses among the definitions of one object: the one in scope,
-// else the first.
-func pickDef(defs []int, scope string, scopeOf func(int) string) (int, bool) {
-	if len(defs) == 0 {
-		return 0, false
-	}
-	if len(defs) > 1 {
-		for _, d := range defs {
-			if scopeOf(d) == scope {
-				return d, true
-			}
-		}
-	}
-	return defs[0], true
+// placeKey memoises what an account (or a namespace's groups) holds as seen
+// from one place, which decides between duplicate definitions.
+type placeKey struct {
+	namespace, name string
+	from            place
 }
 
-// counts says whether a binding counts as seen from scope: a binding
-// defined more than once counts only in the definition chosen for it.
-func (ix *rbacIndex) counts(bi int, scope string) bool {
+// counts says whether a binding counts as seen from a place: a binding
+// defined more than once counts only in the definition nearest to it.
+func (ix *rbacIndex) counts(bi int, from place) bool {
 	defs := ix.defs[bi]
 	if len(defs) < 2 {
 		return true
 	}
-	chosen, _ := pickDef(defs, scope, func(i int) string { return ix.scopes[i] })
+	chosen, _ := nearest(defs, from, func(i int) place { return ix.places[i] })
 	return chosen == bi
 }
 
@@ -156,14 +143,14 @@ func (m *Model) resolveRBAC(objects []*Extracted, accounts byName[*ServiceAccoun
 	}
 	ix := &rbacIndex{
 		bySA: map[nsName][]grantSource{}, byGroup: map[string][]grantSource{},
-		best: map[scopeKey]bestGrant{}, bestGroup: map[scopeKey]bestGrant{},
-		grants: map[[2]int]*Grant{}, scopes: make([]string, len(m.Bindings)),
+		best: map[placeKey]bestGrant{}, bestGroup: map[placeKey]bestGrant{},
+		grants: map[[2]int]*Grant{}, places: make([]place, len(m.Bindings)),
 		defs: make([][]int, len(m.Bindings)),
 	}
 	defs := map[roleKey][]int{}
 	for bi := range m.Bindings {
 		b := &m.Bindings[bi]
-		ix.scopes[bi] = m.scopeOf(b.Ref)
+		ix.places[bi] = m.placeOf(b.Ref)
 		k := roleKey{b.Kind, b.Namespace, b.Name}
 		defs[k] = append(defs[k], bi)
 	}
@@ -243,7 +230,7 @@ func (m *Model) resolveRBAC(objects []*Extracted, accounts byName[*ServiceAccoun
 			if ref.Kind == kindRole {
 				ns = b.Namespace
 			}
-			if i, ok := pickDef(roles[roleKey{ref.Kind, ns, ref.Name}], ix.scopes[bi], func(i int) string { return m.scopeOf(m.Roles[i].Ref) }); ok {
+			if i, ok := nearest(roles[roleKey{ref.Kind, ns, ref.Name}], ix.places[bi], func(i int) place { return m.placeOf(m.Roles[i].Ref) }); ok {
 				ref.Resolution, ref.Ref = RoleInInput, refTo(m.Roles[i].Ref)
 				ix.bindingTo[bi] = effectiveOf(i)
 			} else if isBuiltinRole(ref.Kind, ref.Name) {
@@ -268,7 +255,7 @@ func (m *Model) resolveRBAC(objects []*Extracted, accounts byName[*ServiceAccoun
 				}
 				key := nsName{s.AccountNamespace, s.Name}
 				s.Known = known[key]
-				if sa, ok := accounts.get(key, ix.scopes[bi], m.accountScope); ok {
+				if sa, ok := accounts.get(key, ix.places[bi], m.accountPlace); ok {
 					s.InInput, s.Ref = true, refTo(sa.Ref)
 				}
 				if valid {
@@ -327,12 +314,12 @@ func groupsOf(ns string) [3]string {
 
 // boundBy returns the first valid binding subject in the input that
 // reaches the account, directly or through one of its groups, or nil.
-func (m *Model) boundBy(ns, name, scope string) *BindingLink {
+func (m *Model) boundBy(ns, name string, from place) *BindingLink {
 	ix := m.rbac
 	// A binding defined in several scopes counts in the one seen from here.
 	first := func(sources []grantSource) (grantSource, bool) {
 		for _, src := range sources {
-			if ix.counts(src.binding, scope) {
+			if ix.counts(src.binding, from) {
 				return src, true
 			}
 		}
@@ -404,10 +391,10 @@ func (a bestGrant) better(b bestGrant) bool {
 	return a.src.subject < b.src.subject
 }
 
-func (ix *rbacIndex) scan(scope string, sources []grantSource, direct bool, cls Classification, acc *bestGrant) {
+func (ix *rbacIndex) scan(from place, sources []grantSource, direct bool, cls Classification, acc *bestGrant) {
 	for _, src := range sources {
 		e := ix.bindingTo[src.binding]
-		if e < 0 || !ix.counts(src.binding, scope) {
+		if e < 0 || !ix.counts(src.binding, from) {
 			continue
 		}
 		sum := ix.summary(e, cls)
@@ -449,20 +436,20 @@ func (ix *rbacIndex) summary(e int, cls Classification) *roleSummary {
 }
 
 // accountGrant finds the most dangerous grant of a ServiceAccount, as seen
-// from a workload of scope.
-func (ix *rbacIndex) accountGrant(ns, name, scope string, cls Classification) bestGrant {
-	key := scopeKey{ns, name, scope}
+// from a workload's place.
+func (ix *rbacIndex) accountGrant(ns, name string, from place, cls Classification) bestGrant {
+	key := placeKey{ns, name, from}
 	if g, ok := ix.best[key]; ok {
 		return g
 	}
 	var g bestGrant
-	ix.scan(scope, ix.bySA[nsName{ns, name}], true, cls, &g)
-	grp, ok := ix.bestGroup[scopeKey{ns, "", scope}]
+	ix.scan(from, ix.bySA[nsName{ns, name}], true, cls, &g)
+	grp, ok := ix.bestGroup[placeKey{ns, "", from}]
 	if !ok {
 		for _, name := range groupsOf(ns) {
-			ix.scan(scope, ix.byGroup[name], false, cls, &grp)
+			ix.scan(from, ix.byGroup[name], false, cls, &grp)
 		}
-		ix.bestGroup[scopeKey{ns, "", scope}] = grp
+		ix.bestGroup[placeKey{ns, "", from}] = grp
 	}
 	count := g.count + grp.count
 	if grp.rank > 0 && (g.rank == 0 || grp.better(g)) {
@@ -550,7 +537,7 @@ func (m *Model) ResolveTokens(cls Classification) {
 	for i := range m.Workloads {
 		w := &m.Workloads[i]
 		w.Tokens = []Token{}
-		scope := m.scopeOf(w.Ref)
+		from := m.placeOf(w.Ref)
 		add := func(via string, path []any, ns, name, secret string) {
 			for _, t := range w.Tokens { // one token per account; a pod has few
 				if t.AccountNamespace == ns && t.AccountName == name {
@@ -559,7 +546,7 @@ func (m *Model) ResolveTokens(cls Classification) {
 			}
 			t := Token{Via: via, Path: path, AccountNamespace: ns, AccountName: name, Secret: secret}
 			if m.rbac != nil {
-				if g := m.rbac.accountGrant(ns, name, scope, cls); g.rank > 0 {
+				if g := m.rbac.accountGrant(ns, name, from, cls); g.rank > 0 {
 					t.Grant, t.DangerousGrants = m.grant(g), g.count
 					t.Chain = chain(w, &t)
 				}
@@ -585,6 +572,6 @@ func (m *Model) ResolveTokens(cls Classification) {
 	}
 	if m.rbac != nil {
 		// The memos served this pass only.
-		m.rbac.best, m.rbac.bestGroup, m.rbac.grants = map[scopeKey]bestGrant{}, map[scopeKey]bestGrant{}, map[[2]int]*Grant{}
+		m.rbac.best, m.rbac.bestGroup, m.rbac.grants = map[placeKey]bestGrant{}, map[placeKey]bestGrant{}, map[[2]int]*Grant{}
 	}
 }

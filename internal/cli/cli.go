@@ -221,12 +221,17 @@ func applyBaseline(name string, rep *finding.Report) error {
 	rep.Findings = kept
 	rep.CountFindings()
 	rep.Notes = append(rep.Notes, fmt.Sprintf("%d findings recorded in the baseline %s are not reported", n, name))
+	if b.Version == 1 {
+		rep.Notes = append(rep.Notes, fmt.Sprintf("the baseline %s was written by an older salint (version 1), whose findings ignored the file: "+
+			"each recorded finding is now matched in the file it was recorded in, and %d findings it would have hidden in other files are reported; "+
+			"write the baseline again with --write-baseline to accept them", name, b.Unfiled(kept)))
+	}
 	return nil
 }
 
 // exitCode applies SPEC §4: errors win over findings.
 func exitCode(rep *finding.Report, o *Options) int {
-	if len(rep.Errors) > 0 {
+	if len(rep.Errors) > 0 || o.FailIfNoObjects && rep.Summary.Objects == 0 {
 		return ExitError
 	}
 	if o.FailOnNone {

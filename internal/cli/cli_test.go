@@ -563,3 +563,27 @@ func TestConfigPolicies(t *testing.T) {
 		t.Errorf("rules with the file's policies: exit %d, stderr %q\n%s", code, stderr, out)
 	}
 }
+
+// TestNoObjectsIsNotSilence: a run that checks nothing (a failed `helm
+// template` piped in) says so, and --fail-if-no-objects makes it fail.
+func TestNoObjectsIsNotSilence(t *testing.T) {
+	chdirRoot(t)
+	for _, tc := range []struct {
+		stdin string
+		args  []string
+		code  int
+	}{
+		{"", []string{"-"}, ExitOK},
+		{"", []string{"--fail-if-no-objects", "-"}, ExitError},
+		{"replicas: 2\n", []string{"--fail-if-no-objects", "-"}, ExitError},
+		{"apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: a}\nautomountServiceAccountToken: false\n", []string{"--fail-if-no-objects", "-"}, ExitOK},
+	} {
+		out, _, code := runSalint(t, tc.stdin, tc.args...)
+		if code != tc.code {
+			t.Errorf("%q with %v: exit %d, want %d", tc.stdin, tc.args, code, tc.code)
+		}
+		if noted := strings.Contains(out, "note: no Kubernetes object was checked"); noted != (tc.code == ExitError || tc.stdin == "") {
+			t.Errorf("%q with %v: note shown %v:\n%s", tc.stdin, tc.args, noted, out)
+		}
+	}
+}

@@ -78,6 +78,8 @@ type Options struct {
 	// configuration's; ReleaseName and KubeVersion what it is rendered as.
 	Values, Set              []string
 	ReleaseName, KubeVersion string
+	// FailIfNoObjects makes a run that checks no object an error (exit 2).
+	FailIfNoObjects bool
 	// ReleaseNameSet and KubeVersionSet record the flags given explicitly,
 	// which win over a chart's settings in the configuration file.
 	ReleaseNameSet, KubeVersionSet bool
@@ -234,6 +236,7 @@ func flagSet(o *Options, failOn, minSeverity *string, help, version *bool) *pfla
 	fs.StringVarP(&o.Output, "output", "o", "", "write the report to `FILE` instead of standard output")
 	fs.StringVar(failOn, "fail-on", "low", "exit 1 when a finding is at or above this severity (none, info, low, medium, high, critical)")
 	fs.StringVar(minSeverity, "min-severity", "info", "report only findings at or above this severity")
+	fs.BoolVar(&o.FailIfNoObjects, "fail-if-no-objects", false, "exit 2 when the input holds no Kubernetes object to check (e.g. empty standard input)")
 	fs.StringVar(&o.Namespace, "namespace", "default", "namespace of objects that name none")
 	fs.StringArrayVar(&o.Exclude, "exclude", nil, "skip paths matching `GLOB` (repeatable; ** matches across directories)")
 	fs.IntVar(&o.Jobs, "jobs", runtime.GOMAXPROCS(0), "files parsed and rules evaluated in parallel")

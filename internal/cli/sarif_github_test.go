@@ -70,8 +70,8 @@ func TestSARIFFollowsGitHubRules(t *testing.T) {
 		if loc.ArtifactLocation.URIBaseID != "%SRCROOT%" || strings.HasPrefix(loc.ArtifactLocation.URI, "/") || strings.Contains(loc.ArtifactLocation.URI, ":") {
 			t.Errorf("%s: location %+v is not repository-relative under %%SRCROOT%%", res.RuleID, loc.ArtifactLocation)
 		}
-		if _, ok := res.PartialFingerprints["primaryLocationLineHash"]; ok || res.PartialFingerprints["salint/v1"] == "" {
-			t.Errorf("%s: partialFingerprints %v, want salint/v1 only", res.RuleID, res.PartialFingerprints)
+		if _, ok := res.PartialFingerprints["primaryLocationLineHash"]; ok || res.PartialFingerprints["salint/v2"] == "" {
+			t.Errorf("%s: partialFingerprints %v, want salint/v2 only", res.RuleID, res.PartialFingerprints)
 		}
 		k := key{loc.ArtifactLocation.URI, loc.Region.StartLine, loc.Region.StartColumn}
 		if i > 0 && (k.uri < prev.uri || k.uri == prev.uri && k.line < prev.line) {

@@ -2,8 +2,9 @@
 // repository already had, written by --write-baseline and read by
 // --baseline, so that a team can adopt salint on a large repository and
 // block only new problems. Findings are matched by fingerprint (rule,
-// object kind/namespace/name and field path), never by line, so a baseline
-// survives lines moving and files being reformatted.
+// object kind/namespace/name, field path and file), never by line, so a
+// baseline survives lines moving and files being reformatted, and the same
+// problem copied into a new file is new.
 package baseline
 
 import (
@@ -19,10 +20,11 @@ import (
 	"github.com/salint/salint/pkg/finding"
 )
 
-// SchemaVersion is the version of the baseline format this package writes
-// and the only one it reads. It changes only when a field is removed or
-// changes meaning; fields are only added within a version.
-const SchemaVersion = 1
+// SchemaVersion is the version of the baseline format this package writes.
+// It changes only when a field is removed or changes meaning; fields are
+// only added within a version. Version 1, whose fingerprints left out the
+// file, is still read (see Read).
+const SchemaVersion = 2
 
 // toolName is the value of the file's "tool" key.
 const toolName = "salint"
@@ -32,7 +34,7 @@ const toolName = "salint"
 // byte-identical for the same findings and reviews as a readable diff:
 //
 //	{
-//	  "schemaVersion": 1,
+//	  "schemaVersion": 2,
 //	  "tool": "salint",
 //	  "findings": [
 //	    {
@@ -122,12 +124,19 @@ func ruleID(f finding.Finding) string {
 // Baseline is a baseline file as read, ready to filter a run's findings.
 type Baseline struct {
 	fingerprints map[string]bool
+	// Version is the file's schemaVersion. A version 1 file's entries are
+	// matched by their rule, object, path and file, as version 2's; legacy
+	// holds their version 1 fingerprints, which matched any file, to tell
+	// how many findings version 1 would have hidden that are now reported.
+	Version int
+	legacy  map[string]bool
 }
 
 // Read parses a baseline file; name is how errors refer to it, normally the
-// path the user gave. It rejects a schemaVersion other than SchemaVersion,
-// a file written by another tool (such as a --format json report) and
-// entries without a fingerprint. JSON errors name the line and column.
+// path the user gave. It reads this version and version 1, and rejects any
+// other schemaVersion, a file written by another tool (such as a --format
+// json report) and entries without a fingerprint. JSON errors name the line
+// and column.
 func Read(r io.Reader, name string) (*Baseline, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
@@ -147,8 +156,8 @@ func Read(r io.Reader, name string) (*Baseline, error) {
 	switch {
 	case version.SchemaVersion == nil:
 		return nil, fmt.Errorf("%s: no schemaVersion, not a salint baseline (write one with --write-baseline)", name)
-	case *version.SchemaVersion != SchemaVersion:
-		return nil, fmt.Errorf("%s: baseline schemaVersion %d is not supported (this salint reads version %d)", name, *version.SchemaVersion, SchemaVersion)
+	case *version.SchemaVersion != SchemaVersion && *version.SchemaVersion != 1:
+		return nil, fmt.Errorf("%s: baseline schemaVersion %d is not supported (this salint reads versions 1 and %d)", name, *version.SchemaVersion, SchemaVersion)
 	}
 	var file struct {
 		Tool     json.RawMessage `json:"tool"`
@@ -165,10 +174,20 @@ func Read(r io.Reader, name string) (*Baseline, error) {
 		}
 		return nil, fmt.Errorf("%s: tool is %s, not %q: not a salint baseline%s (write one with --write-baseline)", name, orNothing(file.Tool), toolName, hint)
 	}
-	b := &Baseline{fingerprints: make(map[string]bool, len(file.Findings))}
+	b := &Baseline{fingerprints: make(map[string]bool, len(file.Findings)), Version: *version.SchemaVersion}
+	if b.Version == 1 {
+		b.legacy = make(map[string]bool, len(file.Findings))
+	}
 	for i, e := range file.Findings {
 		if e.Fingerprint == "" {
 			return nil, fmt.Errorf("%s: findings[%d] (%s %s) has no fingerprint", name, i, e.RuleID, e.Object)
+		}
+		if b.Version == 1 {
+			// The entry says where the finding was: it becomes the
+			// fingerprint version 2 gives that finding.
+			b.legacy[e.Fingerprint] = true
+			b.fingerprints[finding.Fingerprint(e.RuleID, e.Object, e.Path, e.File)] = true
+			continue
 		}
 		b.fingerprints[e.Fingerprint] = true
 	}
@@ -254,4 +273,21 @@ func (b *Baseline) Filter(findings []finding.Finding) (kept []finding.Finding, b
 		kept = append(kept, f)
 	}
 	return kept, baselined
+}
+
+// Unfiled counts the findings among kept that a version 1 baseline would
+// have hidden, as it matched a recorded finding's rule, object and path in
+// any file: the same problem in another file, now reported. It is 0 for a
+// version 2 baseline.
+func (b *Baseline) Unfiled(kept []finding.Finding) int {
+	if b == nil || b.legacy == nil {
+		return 0
+	}
+	n := 0
+	for _, f := range kept {
+		if b.legacy[finding.LegacyFingerprint(ruleID(f), f.Object, f.Path)] {
+			n++
+		}
+	}
+	return n
 }

@@ -104,7 +104,7 @@ func TestWriteFormat(t *testing.T) {
 		mk(sa010, "Pod", "prod", "web", "spec", "fp-1", "web.yaml", 6),
 	}))
 	want := `{
-  "schemaVersion": 1,
+  "schemaVersion": 2,
   "tool": "salint",
   "findings": [
     {
@@ -200,8 +200,8 @@ func TestReadErrors(t *testing.T) {
 		name, data string
 		want       []string
 	}{
-		{"unknown version", `{"schemaVersion": 2, "tool": "salint", "findings": []}`,
-			[]string{"ci/baseline.json: ", "schemaVersion 2 is not supported", "version 1"}},
+		{"unknown version", `{"schemaVersion": 3, "tool": "salint", "findings": []}`,
+			[]string{"ci/baseline.json: ", "schemaVersion 3 is not supported", "versions 1 and 2"}},
 		{"syntax error", "{\n  \"schemaVersion\": 1,\n  \"tool\": \"salint\",,\n  \"findings\": []\n}\n",
 			[]string{"ci/baseline.json:3:20: invalid JSON"}},
 		{"truncated", "{\n  \"schemaVersion\": 1,\n  \"findings\": [\n",
@@ -426,4 +426,35 @@ func describe(fs []finding.Finding) []string {
 		out = append(out, f.Rule.ID+" "+f.Object.String()+" "+f.Path+" at "+f.Location.String())
 	}
 	return out
+}
+
+// TestVersion1Baseline: a baseline written before fingerprints included the
+// file is still read: each entry matches its finding in the file it was
+// recorded in, and the findings it would have hidden in other files (the
+// same rule, object and path) are reported, and counted, not silently
+// matched or silently lost.
+func TestVersion1Baseline(t *testing.T) {
+	obj := finding.Object{APIVersion: "v1", Kind: "ServiceAccount", Namespace: "prod", Name: "web"}
+	v1 := `{"schemaVersion": 1, "tool": "salint", "findings": [{"fingerprint": "` +
+		finding.LegacyFingerprint("SA012", obj, "") + `", "ruleId": "SA012", "object": {"apiVersion": "v1", "kind": "ServiceAccount", "namespace": "prod", "name": "web"}, "path": "", "file": "a/sa.yaml"}]}`
+	b := readBaseline(t, []byte(v1))
+	if b.Version != 1 {
+		t.Fatalf("version %d", b.Version)
+	}
+	recorded := mk(sa012, "ServiceAccount", "prod", "web", "", finding.Fingerprint("SA012", obj, "", "a/sa.yaml"), "a/sa.yaml", 1)
+	copied := mk(sa012, "ServiceAccount", "prod", "web", "", finding.Fingerprint("SA012", obj, "", "b/sa.yaml"), "b/sa.yaml", 1)
+	other := mk(sa010, "Pod", "prod", "web", "spec", finding.Fingerprint("SA010", finding.Object{Kind: "Pod", Namespace: "prod", Name: "web"}, "spec", "a/sa.yaml"), "a/sa.yaml", 9)
+	kept, n := b.Filter([]finding.Finding{recorded, copied, other})
+	if n != 1 || len(kept) != 2 || kept[0].File != "b/sa.yaml" {
+		t.Errorf("kept %v (%d baselined); want the copy in b/sa.yaml and the SA010", fingerprints(kept), n)
+	}
+	if u := b.Unfiled(kept); u != 1 {
+		t.Errorf("Unfiled = %d, want 1: the copy version 1 would have hidden", u)
+	}
+	// A version 2 baseline tells the copy from the original, and has no
+	// such count.
+	b2 := readBaseline(t, writeBaseline(t, []finding.Finding{recorded}))
+	if kept, n := b2.Filter([]finding.Finding{recorded, copied}); n != 1 || len(kept) != 1 || b2.Unfiled(kept) != 0 {
+		t.Errorf("version 2: kept %d, baselined %d", len(kept), n)
+	}
 }

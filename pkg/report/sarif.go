@@ -18,7 +18,7 @@ const (
 	sarifSchemaURI     = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 	sarifInfoURI       = "https://github.com/salint/salint"
 	sarifSrcRoot       = "%SRCROOT%"
-	sarifFingerprintID = "salint/v1"
+	sarifFingerprintID = "salint/v2"
 )
 
 // sarifFormat prints one SARIF 2.1.0 run for GitHub code scanning.

@@ -178,8 +178,8 @@ func checkSARIFResult(t *testing.T, i int, res *sarif.Result, rules []*sarif.Rep
 			t.Errorf("result %d: related location %d has id %v and message %v", i, j, rel.Id, rel.Message)
 		}
 	}
-	if _, ok := res.PartialFingerprints["salint/v1"].(string); !ok || len(res.PartialFingerprints) != 1 {
-		t.Errorf("result %d: partialFingerprints = %v, want only salint/v1", i, res.PartialFingerprints)
+	if _, ok := res.PartialFingerprints["salint/v2"].(string); !ok || len(res.PartialFingerprints) != 1 {
+		t.Errorf("result %d: partialFingerprints = %v, want only salint/v2", i, res.PartialFingerprints)
 	}
 	if _, ok := res.Properties["object"].(string); !ok {
 		t.Errorf("result %d: properties lack the object", i)

@@ -1,8 +1,9 @@
 // Package engine runs the Rego rules: it compiles every rule module once,
 // reads each rule's METADATA, prepares a single query that routes to all
 // built-in rules, and evaluates it over the model's facts, in parallel
-// chunks; the rules of --policy directories get a query of their own,
-// evaluated once over every fact. Rules return what Go cannot know (which
+// chunks; each rule of a --policy directory gets a query of its own,
+// evaluated once over every fact, within a deadline and a memory budget
+// (policyrun.go, budget.go). Rules return what Go cannot know (which
 // object, which path, what message); the engine joins their metadata and
 // leaves locations to the caller.
 package engine
@@ -15,6 +16,7 @@ import (
 	"path"
 	"reflect"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 
@@ -40,8 +42,11 @@ type Engine struct {
 	params    map[string]map[string]any // rule ID -> parameter defaults
 	query     rego.PreparedEvalQuery
 	classify  rego.PreparedEvalQuery
-	// custom reaches the rules of --policy directories; nil without any.
-	custom *rego.PreparedEvalQuery
+	// custom are the rules of --policy directories, a query each, so that
+	// each has its own deadline and memory budget (policyrun.go).
+	custom []customRule
+	files  map[string]string // rule ID -> module file, for messages
+	limits limits
 }
 
 // Rules returns every rule's metadata, sorted by ID.
@@ -62,7 +67,7 @@ func (e *Engine) Params(id string) map[string]any { return e.params[id] }
 
 // HasPolicies reports whether custom rules (--policy) are loaded: they are
 // evaluated once over every fact, which then are all held at once.
-func (e *Engine) HasPolicies() bool { return e.custom != nil }
+func (e *Engine) HasPolicies() bool { return len(e.custom) > 0 }
 
 // ReadModules parses every non-test .rego file of fsys with annotations,
 // in parallel: parsing is a good part of start-up time.
@@ -105,13 +110,17 @@ func New(ctx context.Context, fsys fs.FS) (*Engine, error) {
 }
 
 // NewWithPolicies compiles the built-in rule modules of builtin and the
-// user's policies (see policy.go), sandboxed, and prepares the query.
-func NewWithPolicies(ctx context.Context, builtin fs.FS, policies []Policy) (*Engine, error) {
+// user's policies (see policy.go), sandboxed, and prepares the queries.
+// Options set the budget of each custom rule's evaluation (policyrun.go).
+func NewWithPolicies(ctx context.Context, builtin fs.FS, policies []Policy, opts ...Option) (*Engine, error) {
 	mods, err := ReadModules(builtin)
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{byPackage: map[string]*finding.Rule{}, params: map[string]map[string]any{}}
+	e := &Engine{byPackage: map[string]*finding.Rule{}, params: map[string]map[string]any{}, files: map[string]string{}, limits: defaultLimits()}
+	for _, o := range opts {
+		o(&e.limits)
+	}
 	ids := map[string]string{}
 	byFile := make(map[string]*ast.Module, len(mods))
 	for _, m := range mods {
@@ -124,13 +133,14 @@ func NewWithPolicies(ctx context.Context, builtin fs.FS, policies []Policy) (*En
 		if err != nil {
 			return nil, err
 		}
-		if r.Examples, err = readExamples(builtin, m.Package.Location.File); err != nil {
+		if r.Examples, err = readExamples(builtin, "", m.Package.Location.File); err != nil {
 			return nil, err
 		}
 		if other, dup := ids[r.ID]; dup {
 			return nil, fmt.Errorf("%s: rule ID %s is already used by %s", m.Package.Location.File, r.ID, other)
 		}
 		ids[r.ID] = m.Package.Location.File
+		e.files[r.ID] = m.Package.Location.File
 		e.rules = append(e.rules, r)
 		e.byPackage[r.Package] = r
 		e.params[r.ID] = params
@@ -144,10 +154,7 @@ func NewWithPolicies(ctx context.Context, builtin fs.FS, policies []Policy) (*En
 	if err != nil {
 		return nil, err
 	}
-	var customPackages []string
-	for _, r := range e.rules[len(builtinPackages):] {
-		customPackages = append(customPackages, r.Package)
-	}
+	customRules := slices.Clone(e.rules[len(builtinPackages):])
 	sort.Slice(e.rules, func(i, j int) bool { return e.rules[i].ID < e.rules[j].ID })
 	// Compile once for both queries, every module within the sandbox.
 	caps, _ := sandbox()
@@ -166,16 +173,15 @@ func NewWithPolicies(ctx context.Context, builtin fs.FS, policies []Policy) (*En
 		}
 		return q, nil
 	}
-	// Without policies the built-in rules run exactly as they always have.
-	builtinQuery := Query
-	if len(customPackages) > 0 {
-		// In a chunk a custom rule would see a fragment of the input: keep it out.
-		builtinQuery = packagesQuery(builtinPackages)
-		custom, err := prepare(packagesQuery(customPackages))
+	// The built-in rules' query names their packages: in a chunk a custom
+	// rule would see a fragment of the input, so it is kept out.
+	builtinQuery := packagesQuery(builtinPackages)
+	for _, r := range customRules {
+		q, err := prepare(packagesQuery([]string{r.Package}))
 		if err != nil {
 			return nil, err
 		}
-		e.custom = &custom
+		e.custom = append(e.custom, customRule{rule: r, file: e.files[r.ID], query: q})
 	}
 	if e.query, err = prepare(builtinQuery); err != nil {
 		return nil, err
@@ -187,13 +193,14 @@ func NewWithPolicies(ctx context.Context, builtin fs.FS, policies []Policy) (*En
 }
 
 // packagesQuery is Query restricted to the given rule packages: an object
-// of each package's findings, keyed by package.
+// of each package's findings, keyed by package. A package the input's skip
+// object names (a disabled rule) is not evaluated at all.
 func packagesQuery(packages []string) string {
 	names := make([]*ast.Term, len(packages))
 	for i, p := range packages {
 		names[i] = ast.StringTerm(p)
 	}
-	return fmt.Sprintf("{name: fs | some name in %v; fs := data.salint.rules[name].findings}", ast.SetTerm(names...))
+	return fmt.Sprintf("{name: fs | some name in %v; not input.skip[name]; fs := data.salint.rules[name].findings}", ast.SetTerm(names...))
 }
 
 // ruleFromModule reads a rule's package METADATA.
@@ -281,11 +288,26 @@ const chunkSize = 512
 // are precomputed by the model. Custom rules (--policy) may join any kinds,
 // so they are evaluated once over every fact (docs/custom-rules.md), which
 // holds every fact in its Rego form until they are done.
-func (e *Engine) Evaluate(ctx context.Context, m *model.Model, params map[string]map[string]any, jobs int) ([]Raw, error) {
+//
+// A custom rule that fails (an error, its deadline or memory budget, a
+// finding that breaks the contract) costs its own findings only: Evaluate
+// then returns every other rule's findings with PolicyErrors. Any other
+// error returns no findings.
+func (e *Engine) Evaluate(ctx context.Context, m *model.Model, params map[string]map[string]any, jobs int, disabled ...string) ([]Raw, error) {
 	if jobs < 1 {
 		jobs = 1
 	}
 	paramsTerm := toTerm(reflect.ValueOf(params))
+	// Disabled rules are not evaluated: their packages are skipped.
+	var skip [][2]*ast.Term
+	off := map[string]bool{}
+	for _, id := range disabled {
+		if r := e.Rule(id); r != nil {
+			off[r.ID] = true
+			skip = append(skip, [2]*ast.Term{ast.StringTerm(r.Package), ast.BooleanTerm(true)})
+		}
+	}
+	skipTerm := ast.NewTerm(ast.NewObject(skip...))
 	// A chunk holds facts of one kind, so that what the rules of a kind
 	// compute once per query (the RBAC library's indexes, say) is computed
 	// once per chunk of that kind, not in every chunk.
@@ -322,7 +344,7 @@ func (e *Engine) Evaluate(ctx context.Context, m *model.Model, params map[string
 		for k, kind := range kinds {
 			items = append(items, [2]*ast.Term{ast.StringTerm(kind.key), facts(k)})
 		}
-		return ast.NewObject(append(items, [2]*ast.Term{ast.StringTerm("params"), paramsTerm})...)
+		return ast.NewObject(append(items, [2]*ast.Term{ast.StringTerm("params"), paramsTerm}, [2]*ast.Term{ast.StringTerm("skip"), skipTerm})...)
 	}
 	// chunkInput is chunk c's input, its facts being t.
 	chunkInput := func(c chunk, t *ast.Term) ast.Value {
@@ -333,7 +355,8 @@ func (e *Engine) Evaluate(ctx context.Context, m *model.Model, params map[string
 			return emptyList
 		})
 	}
-	if e.custom == nil {
+	objects := len(m.Objects)
+	if len(e.custom) == 0 {
 		results := make([][]Raw, len(chunks))
 		errs := make([]error, len(chunks))
 		par.Each(len(chunks), jobs, func(i int) {
@@ -341,7 +364,7 @@ func (e *Engine) Evaluate(ctx context.Context, m *model.Model, params map[string
 			in := chunkInput(c, kinds[c.kind].term(c.start, c.end))
 			// The facts live on in their Rego form: let the Go copies go.
 			kinds[c.kind].clear(c.start, c.end)
-			results[i], errs[i] = e.eval(ctx, e.query, in)
+			results[i], errs[i] = e.eval(ctx, e.query, in, objects)
 		})
 		return joinResults(results, errs)
 	}
@@ -365,22 +388,34 @@ func (e *Engine) Evaluate(ctx context.Context, m *model.Model, params map[string
 	// Task 0, the custom rules' long evaluation, starts first; the chunks fill the other workers.
 	results := make([][]Raw, len(chunks)+1)
 	errs := make([]error, len(chunks)+1)
+	var failed PolicyErrors
 	par.Each(len(chunks)+1, jobs, func(i int) {
 		if i == 0 {
-			results[0], errs[0] = e.eval(ctx, *e.custom, whole)
+			results[0], failed, errs[0] = e.evalPolicies(ctx, whole, objects, off)
 			whole = nil // only task 0 uses it; the facts can go as their chunks are done
 			return
 		}
 		in := chunkInput(chunks[i-1], terms[i-1])
 		terms[i-1] = nil
-		results[i], errs[i] = e.eval(ctx, e.query, in)
+		results[i], errs[i] = e.eval(ctx, e.query, in, objects)
 	})
-	return joinResults(results, errs)
+	raws, err := joinResults(results, errs)
+	if err != nil {
+		return nil, err
+	}
+	if len(failed) > 0 {
+		return raws, failed
+	}
+	return raws, nil
 }
 
 // joinResults is every evaluation's findings in order, or the first error.
 func joinResults(results [][]Raw, errs []error) ([]Raw, error) {
-	var out []Raw
+	n := 0
+	for _, r := range results {
+		n += len(r)
+	}
+	out := make([]Raw, 0, n)
 	for i := range results {
 		if errs[i] != nil {
 			return nil, errs[i]
@@ -390,7 +425,9 @@ func joinResults(results [][]Raw, errs []error) ([]Raw, error) {
 	return out, nil
 }
 
-func (e *Engine) eval(ctx context.Context, q rego.PreparedEvalQuery, input ast.Value) ([]Raw, error) {
+// eval evaluates q over input and checks what each rule returned against
+// the finding contract; objects is how many objects refs may name.
+func (e *Engine) eval(ctx context.Context, q rego.PreparedEvalQuery, input ast.Value, objects int) ([]Raw, error) {
 	rs, err := q.Eval(ctx, rego.EvalParsedInput(input))
 	if err != nil {
 		return nil, fmt.Errorf("evaluating rules: %w", err)
@@ -416,7 +453,7 @@ func (e *Engine) eval(ctx context.Context, q rego.PreparedEvalQuery, input ast.V
 			return fmt.Errorf("rule package %q returned findings but has no metadata", pkg)
 		}
 		return items.Iter(func(it *ast.Term) error {
-			raw, err := decode(r, it.Value, keys)
+			raw, err := decode(r, it.Value, keys, objects)
 			out = append(out, raw)
 			return err
 		})
@@ -438,8 +475,9 @@ var (
 
 // decode checks one rule result against the finding contract. It reads the
 // Rego value itself: converting tens of thousands of findings to Go maps
-// first would cost more than the check.
-func decode(r *finding.Rule, v ast.Value, keys pathKeys) (Raw, error) {
+// first would cost more than the check. A ref must name one of the objects
+// (0 to objects-1): findings are located through it.
+func decode(r *finding.Rule, v ast.Value, keys pathKeys, objects int) (Raw, error) {
 	obj, ok := v.(ast.Object)
 	if !ok {
 		return Raw{}, fmt.Errorf("rule %s returned %v, not an object", r.ID, v)
@@ -447,6 +485,9 @@ func decode(r *finding.Rule, v ast.Value, keys pathKeys) (Raw, error) {
 	raw := Raw{Rule: r, Severity: r.Severity}
 	if raw.Ref, ok = termInt(obj.Get(keyRef)); !ok {
 		return Raw{}, fmt.Errorf("rule %s returned a finding without a numeric ref: %v", r.ID, obj)
+	}
+	if raw.Ref < 0 || raw.Ref >= objects {
+		return Raw{}, fmt.Errorf("rule %s returned a finding whose ref %d names no object: %s", r.ID, raw.Ref, refRange(objects))
 	}
 	if raw.Message = termString(obj.Get(keyMsg)); raw.Message == "" {
 		return Raw{}, fmt.Errorf("rule %s returned a finding without msg: %v", r.ID, obj)
@@ -470,10 +511,21 @@ func decode(r *finding.Rule, v ast.Value, keys pathKeys) (Raw, error) {
 			if !ok {
 				return Raw{}, fmt.Errorf("rule %s returned a related location without ref: %v", r.ID, ro)
 			}
+			if ref < 0 || ref >= objects {
+				return Raw{}, fmt.Errorf("rule %s returned a related location whose ref %d names no object: %s", r.ID, ref, refRange(objects))
+			}
 			raw.Related = append(raw.Related, RawRelated{Ref: ref, Path: keys.path(ro.Get(keyPath)), Message: termString(ro.Get(keyMsg))})
 		}
 	}
 	return raw, nil
+}
+
+// refRange says which refs are valid, for errors.
+func refRange(objects int) string {
+	if objects == 0 {
+		return "the input holds no object"
+	}
+	return fmt.Sprintf("use the ref of a fact of the input (0 to %d)", objects-1)
 }
 
 func termInt(t *ast.Term) (int, bool) {

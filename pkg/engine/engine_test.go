@@ -187,3 +187,34 @@ func TestEvaluateReleasesFactsButNotObjects(t *testing.T) {
 		t.Error("the objects findings are located with were released")
 	}
 }
+
+// TestDisabledRulesAreNotEvaluated: a disabled rule costs nothing: its
+// package is not evaluated (a rule that would fail on evaluation does not),
+// and the others still are.
+func TestDisabledRulesAreNotEvaluated(t *testing.T) {
+	// Two values for one complete rule: an error whenever it is evaluated.
+	failing := `conflict := 1 if true
+
+conflict := 2 if true
+
+findings contains {"ref": 0, "path": [], "msg": "x"} if conflict == 1
+`
+	eng, err := newEngine(t, map[string]string{
+		"a/a.rego": rule("a", "SA901", "rule-a", "high", everyWorkload),
+		"b/b.rego": rule("b", "SA902", "rule-b", "high", failing),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	params := map[string]map[string]any{"SA901": {"limit": 9}}
+	if _, err := eng.Evaluate(context.Background(), workloads(3), params, 1); err == nil {
+		t.Fatal("rule-b does not fail when it runs: the test proves nothing")
+	}
+	raws, err := eng.Evaluate(context.Background(), workloads(3), params, 1, "rule-b")
+	if err != nil {
+		t.Fatalf("the disabled rule was evaluated: %v", err)
+	}
+	if len(raws) != 3 || raws[0].Rule.ID != "SA901" {
+		t.Errorf("findings %+v, want rule-a's three", raws)
+	}
+}

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/salint/salint/pkg/finding"
 )
 
 // Policy is a directory of user rules (`--policy DIR`), written to the
@@ -35,6 +37,12 @@ var forbiddenBuiltins = map[string]string{
 	// read local files whatever allow_net says, http(s) refs fetch.
 	"json.match_schema":  "a schema's $ref can read local files and fetch URLs",
 	"json.verify_schema": "a schema's $ref can read local files and fetch URLs",
+	// One call of these runs to its end, however long and large (the
+	// deadline and memory budget act between calls, budget.go caps the
+	// others): a template can loop a billion times ({{range 1000000000}}),
+	// and a graph of n diamonds has 2^n paths.
+	"strings.render_template": "one call can run and grow without bound (a template loops over any number)",
+	"graph.reachable_paths":   "one call can return exponentially many paths",
 }
 
 // allowedNondeterministic are the built-ins OPA marks non-deterministic that
@@ -110,7 +118,7 @@ func (e *Engine) addPolicies(policies []Policy, ids map[string]string, byFile ma
 			return nil, err
 		}
 		for _, pm := range mods {
-			if err := e.addPolicyRule(pm, p.FS, packages, handles, byFile); err != nil {
+			if err := e.addPolicyRule(pm, p, packages, handles, byFile); err != nil {
 				return nil, err
 			}
 			policyFiles[pm.file] = true
@@ -127,14 +135,32 @@ type policyModule struct {
 }
 
 // readPolicy parses the non-test .rego files of a policy as Rego v1, with
-// their METADATA, naming each by the policy's directory.
+// their METADATA, naming each by the policy's directory. The directory
+// comes from the repository under review: a module is read only as a
+// regular file of bounded size (policyfile.go), and a symbolic link that
+// salint would have to follow (a module, or a directory that may hold
+// modules) is an error rather than a rule silently left out.
 func readPolicy(p Policy) ([]policyModule, error) {
 	var rels []string
+	var linked error // a link salint would have to follow; it names the file
 	err := fs.WalkDir(p.FS, ".", func(rel string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		if !d.IsDir() && path.Ext(rel) == ".rego" && !strings.HasSuffix(rel, "_test.rego") {
+		file := filepath.Join(p.Name, filepath.FromSlash(rel))
+		if d.Type()&fs.ModeSymlink != 0 {
+			if isModule(rel) {
+				linked = fmt.Errorf("%s %w", file, errSymlink)
+				return fs.SkipAll
+			}
+			// Stat follows the link but reads nothing.
+			if fi, err := fs.Stat(p.FS, rel); err == nil && fi.IsDir() {
+				linked = fmt.Errorf("%s is a symbolic link to a directory: salint does not follow links in policy directories", file)
+				return fs.SkipAll
+			}
+			return nil // a file salint does not read
+		}
+		if !d.IsDir() && isModule(rel) {
 			rels = append(rels, rel)
 		}
 		return nil
@@ -145,15 +171,22 @@ func readPolicy(p Policy) ([]policyModule, error) {
 	if err != nil {
 		return nil, fmt.Errorf("policy %s: %w", p.Name, err)
 	}
+	if linked != nil {
+		return nil, linked
+	}
 	if len(rels) == 0 {
 		return nil, fmt.Errorf("policy %s holds no rule module (a .rego file not named *_test.rego)", p.Name)
 	}
 	mods := make([]policyModule, 0, len(rels))
+	total := 0
 	for _, rel := range rels {
 		file := filepath.Join(p.Name, filepath.FromSlash(rel))
-		src, err := fs.ReadFile(p.FS, rel)
+		src, err := readRegular(p.FS, p.Name, rel, maxModuleSize)
 		if err != nil {
-			return nil, fmt.Errorf("reading %s: %w", file, err)
+			return nil, fmt.Errorf("reading the policy: %w", err)
+		}
+		if total += len(src); total > maxPolicySize {
+			return nil, fmt.Errorf("policy %s: its rule modules are larger than salint reads (%s in all)", p.Name, byteSize(maxPolicySize))
 		}
 		m, err := ast.ParseModuleWithOpts(file, string(src), ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})
 		if err != nil {
@@ -164,9 +197,14 @@ func readPolicy(p Policy) ([]policyModule, error) {
 	return mods, nil
 }
 
+// isModule says whether salint reads the file at rel as a rule module.
+func isModule(rel string) bool {
+	return path.Ext(rel) == ".rego" && !strings.HasSuffix(rel, "_test.rego")
+}
+
 // addPolicyRule checks one policy module against the contract and adds its
 // rule to e.
-func (e *Engine) addPolicyRule(pm policyModule, fsys fs.FS, packages, handles map[string]string, byFile map[string]*ast.Module) error {
+func (e *Engine) addPolicyRule(pm policyModule, p Policy, packages, handles map[string]string, byFile map[string]*ast.Module) error {
 	m, file := pm.mod, pm.file
 	pkg := m.Package.Path.String()
 	name, ok := strings.CutPrefix(pkg, rulePackagePrefix)
@@ -194,13 +232,17 @@ func (e *Engine) addPolicyRule(pm policyModule, fsys fs.FS, packages, handles ma
 	if !customName.MatchString(r.Name) {
 		return fmt.Errorf("%s: rule name %q is not kebab-case", file, r.Name)
 	}
+	if err := printableMetadata(r); err != nil {
+		return fmt.Errorf("%s: %w", file, err)
+	}
 	if _, dup := byFile[file]; dup {
 		return fmt.Errorf("%s is loaded twice", file)
 	}
-	if r.Examples, err = readExamples(fsys, pm.rel); err != nil {
+	if r.Examples, err = readExamples(p.FS, p.Name, pm.rel); err != nil {
 		return err
 	}
 	packages[name] = file
+	e.files[r.ID] = file
 	handles[strings.ToLower(r.ID)] = file
 	handles[strings.ToLower(r.Name)] = file
 	byFile[file] = m
@@ -208,6 +250,43 @@ func (e *Engine) addPolicyRule(pm policyModule, fsys fs.FS, packages, handles ma
 	e.byPackage[r.Package] = r
 	e.params[r.ID] = params
 	return nil
+}
+
+// printableMetadata refuses a custom rule whose metadata holds a control
+// character: it is printed to terminals, CI logs and pages (`salint rules`,
+// `salint explain`, SARIF), where an escape sequence or a bidirectional
+// override would be read as more than text. Line breaks and tabs are text.
+func printableMetadata(r *finding.Rule) error {
+	fields := []struct{ name, value string }{
+		{"title", r.Title}, {"description", r.Description},
+		{"custom.category", r.Category}, {"custom.remediation", r.Remediation},
+	}
+	for _, ref := range r.References {
+		fields = append(fields, struct{ name, value string }{"custom.references", ref})
+	}
+	for _, f := range fields {
+		for _, c := range f.value {
+			if c != '\n' && c != '\t' && unprintable(c) {
+				return fmt.Errorf("METADATA %s holds the control character %U, which salint does not print", f.name, c)
+			}
+		}
+	}
+	return nil
+}
+
+// unprintable is what the report formats replace (pkg/report isControl):
+// C0 and C1 controls, the bidirectional formatting characters, and the
+// line and paragraph separators.
+func unprintable(c rune) bool {
+	switch {
+	case c < 0x20 || (c >= 0x7f && c < 0xa0):
+		return true
+	case c == 0x061c, c == 0x200e, c == 0x200f, c == 0x2028, c == 0x2029:
+		return true
+	case c >= 0x202a && c <= 0x202e, c >= 0x2066 && c <= 0x2069:
+		return true
+	}
+	return false
 }
 
 // definesFindings says whether m has a rule named findings, without which a

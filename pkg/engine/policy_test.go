@@ -206,6 +206,9 @@ func TestPolicySandbox(t *testing.T) {
 		"opa.runtime":        `opa.runtime()`,
 		"json.match_schema":  `json.match_schema({}, {"$ref": "file:///etc/passwd"})`,
 		"json.verify_schema": `json.verify_schema({"$ref": "https://example.com/s.json"})`,
+		// One call of these can run and grow without bound.
+		"strings.render_template": `strings.render_template("{{range 1000000000000}}x{{end}}", {})`,
+		"graph.reachable_paths":   `graph.reachable_paths({"a": ["b", "c"], "b": ["d"], "c": ["d"], "d": []}, ["a"])`,
 	}
 	// Every other non-deterministic built-in must be vetted, or it is gone.
 	stay := []string{"time.now_ns", "rand.intn", "uuid.rfc4122", "io.jwt.decode_verify", "io.jwt.encode_sign", "io.jwt.encode_sign_raw"}
@@ -243,6 +246,14 @@ func TestBadPoliciesFailToLoad(t *testing.T) {
 		files map[string]string
 		want  []string // each in the error
 	}{{
+		name:  "escape sequence in the title",
+		files: map[string]string{"x/x.rego": strings.Replace(customRule("x", "ACME001", "x", customFindings), "# title: Custom rule ACME001", `# title: "Custom \e[2J rule"`, 1)},
+		want:  []string{leak, "METADATA title holds the control character U+001B, which salint does not print"},
+	}, {
+		name:  "bidi override in the remediation",
+		files: map[string]string{"x/x.rego": strings.Replace(customRule("x", "ACME001", "x", customFindings), "#   remediation: Do as the house says.", `#   remediation: "Do as \u202Eexe.txt"`, 1)},
+		want:  []string{leak, "METADATA custom.remediation holds the control character U+202E"},
+	}, {
 		name:  "ID of a built-in rule",
 		files: map[string]string{"x/x.rego": customRule("x", "SA901", "x", customFindings)},
 		want:  []string{leak, "rule ID SA901 is already used by the built-in rule in a/a.rego"},

@@ -143,8 +143,11 @@ type Finding struct {
 	Fingerprint   string
 	Suppressed    bool
 	Justification string
-	// SourceLine is the text of the offending line, for the text report.
-	SourceLine string
+	// SourceLine is the text of the offending line, for the text report:
+	// the whole line, or a window of it around the node when the line is
+	// long, and SourceColumn is the node's column within it.
+	SourceLine   string
+	SourceColumn int
 }
 
 // Source types.
@@ -242,6 +245,9 @@ type Report struct {
 	// Units are the chart renders and kustomize builds of the run, in the
 	// order they were read.
 	Units []RenderedUnit
+	// Inputs are the files the run read, as named: plain manifests and
+	// what renderers consumed (a report is never written over one).
+	Inputs []string
 }
 
 // RenderedUnit is one chart rendered with one set of values, or one
@@ -297,7 +303,14 @@ func SortErrors(es []InputError) {
 // and file (SPEC §3). It survives lines moving and files being reformatted;
 // the same problem copied into another file is another finding.
 func Fingerprint(rule string, o Object, path, file string) string {
-	return fingerprint(rule, o.Kind, o.Namespace, o.Name, path, FingerprintFile(file))
+	wd, _ := os.Getwd()
+	return FingerprintIn(wd, rule, o, path, file)
+}
+
+// FingerprintIn is Fingerprint with the working directory given, for a
+// caller that fingerprints many findings (os.Getwd costs system calls).
+func FingerprintIn(wd, rule string, o Object, path, file string) string {
+	return fingerprint(rule, o.Kind, o.Namespace, o.Name, path, fingerprintFile(wd, file))
 }
 
 // LegacyFingerprint is the fingerprint of salint's first baseline format,
@@ -319,11 +332,18 @@ func fingerprint(parts ...string) string {
 // working directory when it is inside it, with forward slashes, so that
 // `salint .`, `salint ./deploy` and `salint $PWD/deploy` agree.
 func FingerprintFile(file string) string {
-	if abs, err := filepath.Abs(file); err == nil {
-		if wd, err := os.Getwd(); err == nil {
-			if rel, err := filepath.Rel(wd, abs); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-				file = rel
-			}
+	wd, _ := os.Getwd()
+	return fingerprintFile(wd, file)
+}
+
+func fingerprintFile(wd, file string) string {
+	if wd != "" {
+		abs := file
+		if !filepath.IsAbs(abs) {
+			abs = filepath.Join(wd, abs)
+		}
+		if rel, err := filepath.Rel(wd, abs); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			file = rel
 		}
 	}
 	return filepath.ToSlash(filepath.Clean(file))

@@ -11,9 +11,14 @@ import (
 	"github.com/salint/salint/pkg/finding"
 )
 
-// githubSummaryRows caps the findings table of the step summary, which
-// GitHub limits to 1 MiB per step.
-const githubSummaryRows = 200
+// The step summary is capped: GitHub shows at most 1 MiB of it per step
+// and fails the step's summary beyond, and one finding's message or file
+// name can be as long as a manifest.
+const (
+	githubSummaryRows  = 200       // findings in the table
+	githubSummaryBytes = 900 << 10 // all salint writes, with what the step wrote before
+	githubCellRunes    = 500       // characters of one table cell or error
+)
 
 // githubFormat prints GitHub Actions workflow commands, so that pull
 // requests get annotations without code scanning: one command per finding,
@@ -109,17 +114,20 @@ func githubProperty(s string) string {
 }
 
 // appendStepSummary appends the markdown summary to the file at path,
-// keeping what earlier steps or commands wrote there.
+// keeping what earlier steps or commands wrote there, within
+// githubSummaryBytes together with it.
 func appendStepSummary(path string, r *finding.Report, shown []finding.Finding, loc sarifLocator) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
 	if err != nil {
 		return err
 	}
 	w := bufio.NewWriter(f)
+	budget := int64(githubSummaryBytes)
 	if st, err := f.Stat(); err == nil && st.Size() > 0 {
 		w.WriteByte('\n') // a blank line between our heading and what came before
+		budget -= st.Size() + 1
 	}
-	writeStepSummary(w, r, shown, loc)
+	writeStepSummary(w, r, shown, loc, budget)
 	if err := w.Flush(); err != nil {
 		f.Close()
 		return err
@@ -128,55 +136,112 @@ func appendStepSummary(path string, r *finding.Report, shown []finding.Finding, 
 }
 
 // writeStepSummary writes a heading, the run's counts and a table of the
-// shown findings, capped at githubSummaryRows rows.
-func writeStepSummary(w *bufio.Writer, r *finding.Report, shown []finding.Finding, loc sarifLocator) {
+// shown findings, capped at githubSummaryRows rows, then the input errors,
+// in at most budget bytes: what does not fit is left out, and a last line
+// says so. The heading and counts are written whatever the budget.
+func writeStepSummary(w *bufio.Writer, r *finding.Report, shown []finding.Finding, loc sarifLocator, budget int64) {
 	s := r.Summary
-	w.WriteString("## " + markdownCell(toolName(r.Tool)) + ": " + count(s.Findings, "finding") + "\n\n")
-	w.WriteString(markdownCell(summaryLine(s)) + "\n\n")
-
-	w.WriteString("| critical | high | medium | low | info | suppressed |\n")
-	w.WriteString("| ---: | ---: | ---: | ---: | ---: | ---: |\n")
-	w.WriteString("|")
+	var head strings.Builder
+	head.WriteString("## " + markdownCell(toolName(r.Tool)) + ": " + count(s.Findings, "finding") + "\n\n")
+	head.WriteString(markdownCell(summaryLine(s)) + "\n\n")
+	head.WriteString("| critical | high | medium | low | info | suppressed |\n")
+	head.WriteString("| ---: | ---: | ---: | ---: | ---: | ---: |\n")
+	head.WriteString("|")
 	for _, sev := range []finding.Severity{finding.Critical, finding.High, finding.Medium, finding.Low, finding.Info} {
-		w.WriteString(" " + strconv.Itoa(s.BySeverity[sev]) + " |")
+		head.WriteString(" " + strconv.Itoa(s.BySeverity[sev]) + " |")
 	}
-	w.WriteString(" " + strconv.Itoa(s.Suppressed) + " |\n")
+	head.WriteString(" " + strconv.Itoa(s.Suppressed) + " |\n")
+	w.WriteString(head.String())
+
+	// A part is written only when it fits, leaving room for the line that
+	// says the summary was cut.
+	const cutLine = "\n… the summary was cut to stay within what GitHub shows of a step's summary (1 MiB): %s left out, listed in the job's annotations and log.\n"
+	left := budget - int64(head.Len()) - int64(len(cutLine)) - 40
+	fits := func(part string) bool {
+		if int64(len(part)) > left {
+			return false
+		}
+		left -= int64(len(part))
+		w.WriteString(part)
+		return true
+	}
+	var cut []string // what was left out, counted
 
 	if len(shown) > 0 {
-		w.WriteString("\n| Severity | Rule | Location | Object | Message |\n")
-		w.WriteString("| --- | --- | --- | --- | --- |\n")
-		for _, f := range shown[:min(len(shown), githubSummaryRows)] {
-			id, name := ruleOf(f)
-			rule := markdownCell(id)
-			if f.Rule != nil {
-				rule = "[" + rule + "](" + f.Rule.DocURL() + ")"
+		rows := shown[:min(len(shown), githubSummaryRows)]
+		written := 0
+		if fits("\n| Severity | Rule | Location | Object | Message |\n| --- | --- | --- | --- | --- |\n") {
+			for _, f := range rows {
+				if !fits(summaryRow(f, loc)) {
+					break
+				}
+				written++
 			}
-			if name != "" {
-				rule += " " + markdownCell(name)
-			}
-			where := markdownCell(loc.slashPath(f.File) + ":" + strconv.Itoa(max(f.Line, 1)))
-			msg := f.Message
-			if f.Suppressed {
-				msg += " [suppressed]"
-			}
-			fmt.Fprintf(w, "| %s | %s | %s | %s | %s |\n",
-				f.Severity, rule, where, markdownCell(f.Object.String()), markdownCell(msg))
 		}
-		if more := len(shown) - githubSummaryRows; more > 0 {
-			w.WriteString("\n… and " + count(more, "more finding") + ", listed in the job's annotations and log.\n")
+		if more := len(shown) - len(rows); more > 0 && written == len(rows) {
+			if !fits("\n… and " + count(more, "more finding") + ", listed in the job's annotations and log.\n") {
+				cut = append(cut, count(more, "finding"))
+			}
+		} else if more := len(shown) - written; more > 0 {
+			cut = append(cut, count(more, "finding"))
 		}
 	}
 
 	if len(r.Errors) > 0 {
-		w.WriteString("\n" + count(len(r.Errors), "input error") + ":\n\n")
-		for _, e := range r.Errors {
-			where := loc.slashPath(e.File)
-			if e.Line > 0 {
-				where += ":" + strconv.Itoa(e.Line)
+		written := 0
+		if fits("\n" + count(len(r.Errors), "input error") + ":\n\n") {
+			for _, e := range r.Errors {
+				where := loc.slashPath(e.File)
+				if e.Line > 0 {
+					where += ":" + strconv.Itoa(e.Line)
+				}
+				if !fits("- " + markdownCell(clipText(where)) + ": " + markdownCell(clipText(e.Message)) + "\n") {
+					break
+				}
+				written++
 			}
-			w.WriteString("- " + markdownCell(where) + ": " + markdownCell(e.Message) + "\n")
+		}
+		if more := len(r.Errors) - written; more > 0 {
+			cut = append(cut, count(more, "input error"))
 		}
 	}
+	if len(cut) > 0 {
+		fmt.Fprintf(w, cutLine, strings.Join(cut, " and "))
+	}
+}
+
+// summaryRow is one finding as a row of the step summary's table.
+func summaryRow(f finding.Finding, loc sarifLocator) string {
+	id, name := ruleOf(f)
+	rule := markdownCell(id)
+	if f.Rule != nil {
+		rule = "[" + rule + "](" + f.Rule.DocURL() + ")"
+	}
+	if name != "" {
+		rule += " " + markdownCell(name)
+	}
+	where := markdownCell(clipText(loc.slashPath(f.File)) + ":" + strconv.Itoa(max(f.Line, 1)))
+	msg := f.Message
+	if f.Suppressed {
+		msg += " [suppressed]"
+	}
+	return fmt.Sprintf("| %s | %s | %s | %s | %s |\n",
+		f.Severity, rule, where, markdownCell(clipText(f.Object.String())), markdownCell(clipText(msg)))
+}
+
+// clipText keeps at most githubCellRunes characters of s, marking a cut with "…".
+func clipText(s string) string {
+	if len(s) <= githubCellRunes {
+		return s
+	}
+	n := 0
+	for i := range s {
+		if n == githubCellRunes {
+			return s[:i] + "…"
+		}
+		n++
+	}
+	return s
 }
 
 // markdownPunctuation is what markdown or HTML would read as markup; a

@@ -116,17 +116,23 @@ func sarifRule(rule *finding.Rule) *sarif.ReportingDescriptor {
 		})
 }
 
-// ruleMarkdown stands in for a rule's generated doc when it has none.
+// ruleMarkdown stands in for a rule's generated doc when it has none. The
+// rule's text may be a policy's (MarkdownText), and only web addresses are
+// linked.
 func ruleMarkdown(rule *finding.Rule) string {
 	var b strings.Builder
-	b.WriteString(cmp.Or(rule.Description, rule.Title))
+	b.WriteString(MarkdownText(cmp.Or(rule.Description, rule.Title)))
 	if rule.Remediation != "" {
-		b.WriteString("\n\n## Remediation\n\n" + rule.Remediation)
+		b.WriteString("\n\n## Remediation\n\n" + MarkdownText(rule.Remediation))
 	}
 	if len(rule.References) > 0 {
 		b.WriteString("\n\n## References\n")
 		for _, ref := range rule.References {
-			b.WriteString("\n- <" + ref + ">")
+			if u, ok := WebURL(ref); ok {
+				b.WriteString("\n- <" + u + ">")
+			} else {
+				b.WriteString("\n- " + MarkdownCode(ref))
+			}
 		}
 	}
 	return strings.TrimSpace(b.String())

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/salint/salint/pkg/finding"
@@ -79,7 +80,11 @@ func (p textPrinter) finding(f finding.Finding) {
 	}
 	line += " (" + printable(f.Object.String()) + ")"
 	p.buf.WriteString(line + "\n")
-	p.source(f.Line, f.Column, f.SourceLine)
+	column := f.Column
+	if f.SourceColumn > 0 {
+		column = f.SourceColumn // the column within a window of a long line
+	}
+	p.source(f.Line, column, f.SourceLine)
 	for _, rel := range f.Related {
 		p.buf.WriteString("    via " + p.style(ansiBold, position(rel.Location)) + ": " + printable(rel.Message) + "\n")
 	}
@@ -94,6 +99,7 @@ func (p textPrinter) source(lineNo, column int, text string) {
 	if lineNo < 1 || text == "" {
 		return
 	}
+	text, column = sourceWindow(text, column)
 	text = printableSource(text)
 	num := strconv.Itoa(lineNo)
 	p.buf.WriteString("    " + num + " | " + text + "\n")
@@ -117,13 +123,59 @@ func (p textPrinter) source(lineNo, column int, text string) {
 	p.buf.WriteString("    " + strings.Repeat(" ", len(num)) + " | " + pad.String() + p.style(ansiGreen, "^") + "\n")
 }
 
+// maxSourceWidth is how many characters of a source line the text format
+// prints: a minified manifest is one line of megabytes, which thousands of
+// findings would each print whole.
+const maxSourceWidth = 120
+
+// sourceWindow is at most maxSourceWidth characters of text around column
+// (1-based, in characters), "…" marking what was cut, and the column
+// within it; a column past the end of the line stays one past its end.
+func sourceWindow(text string, column int) (string, int) {
+	n := len(text) // bytes: no fewer than characters
+	if n > maxSourceWidth {
+		n = utf8.RuneCountInString(text)
+	}
+	if n <= maxSourceWidth {
+		// A column past the end stays there, within a line's width.
+		return text, min(column, n+maxSourceWidth)
+	}
+	at := min(max(column-1, 0), n) // rune index of the column
+	start := max(0, min(at-maxSourceWidth/2, n-maxSourceWidth))
+	end := start + maxSourceWidth
+	var b strings.Builder
+	if start > 0 {
+		b.WriteString("…")
+	}
+	i := 0
+	for _, r := range text {
+		if i >= end {
+			break
+		}
+		if i >= start {
+			b.WriteRune(r)
+		}
+		i++
+	}
+	caret := at - start + 1
+	if start > 0 {
+		caret++
+	}
+	if end < n {
+		b.WriteString("…")
+	}
+	return b.String(), caret
+}
+
 func (p textPrinter) inputError(e finding.InputError) {
 	p.buf.WriteString(p.style(ansiBold, position(e.Location)) + ": error: " + printable(e.Message) + "\n")
 }
 
 // position is file:line:col, dropping the parts that are unknown (0).
+// It starts a line of the text format, so it never starts as a workflow
+// command of a CI runner does (textPath).
 func position(l finding.Location) string {
-	s := printable(l.File)
+	s := textPath(l.File)
 	if l.Line > 0 {
 		s += ":" + strconv.Itoa(l.Line)
 		if l.Column > 0 {
@@ -173,8 +225,23 @@ func count(n int, noun string) string {
 	return strconv.Itoa(n) + " " + noun + "s"
 }
 
-// printable keeps hostile input from driving the terminal or breaking the
-// one-line-per-finding layout: every control character becomes U+FFFD.
+// textPath is a file name as the text format prints it at the start of a
+// line. A GitHub Actions runner takes any log line that starts with "::",
+// after white space, for a workflow command, so a file named
+// "::warning title=Forged::All clear.yaml" would forge an annotation or
+// worse (::add-mask::, ::stop-commands::): a relative name that starts
+// with white space or ':' is printed with "./" before it.
+func textPath(file string) string {
+	s := printable(file)
+	if trimmed := strings.TrimLeftFunc(s, unicode.IsSpace); s != "" && (trimmed != s || strings.HasPrefix(s, ":")) {
+		return "./" + s
+	}
+	return s
+}
+
+// printable keeps hostile input from driving the terminal, reordering what
+// is shown, or breaking the one-line-per-finding layout: every control
+// character (isControl) becomes U+FFFD.
 func printable(s string) string {
 	return strings.Map(func(r rune) rune {
 		if isControl(r) {
@@ -195,6 +262,23 @@ func printableSource(s string) string {
 	}, s)
 }
 
+// isControl says whether r must not reach a terminal, a CI log or a
+// markdown page as it is: C0 and C1 controls; the bidirectional formatting
+// characters, which reorder what a reader sees around them ("Trojan
+// Source"); and the Unicode line and paragraph separators, which some
+// viewers take for line ends.
 func isControl(r rune) bool {
-	return r < 0x20 || (r >= 0x7f && r < 0xa0)
+	switch {
+	case r < 0x20 || (r >= 0x7f && r < 0xa0):
+		return true
+	case r == 0x061c, r == 0x200e, r == 0x200f: // ALM, LRM, RLM
+		return true
+	case r >= 0x202a && r <= 0x202e: // LRE, RLE, PDF, LRO, RLO
+		return true
+	case r >= 0x2066 && r <= 0x2069: // LRI, RLI, FSI, PDI
+		return true
+	case r == 0x2028, r == 0x2029:
+		return true
+	}
+	return false
 }

@@ -58,7 +58,20 @@ broad := {
 
 consequence(b, reach) := "is the superuser group whose members pass every authorization check, so its credentials cannot be restricted or revoked through RBAC" if {
 	reach.superuser
-} else := sprintf("gives %s the permissions of %s %q %s", [reach.who, b.roleRef.kind, b.roleRef.name, scope(b)])
+} else := sprintf("gives %s the permissions of %s %s", [reach.who, role_named(b.roleRef), scope(b)])
+
+# role_named names the role a roleRef refers to, and says so when the
+# roleRef leaves its kind or name out.
+role_named(ref) := sprintf("%s %q", [ref.kind, ref.name]) if {
+	ref.kind != ""
+	ref.name != ""
+} else := sprintf("role %q (its roleRef names no kind)", [ref.name]) if {
+	ref.name != ""
+} else := sprintf("whatever %s its roleRef would name (it names none)", [kind_or_role(ref)])
+
+kind_or_role(ref) := ref.kind if ref.kind != ""
+
+else := "role"
 
 severity(reach) := {"severity": "critical"} if reach.critical
 

@@ -91,3 +91,15 @@ test_silent_for_names_that_only_look_broad if {
 	count(findings_of(view_to(bindings.group(0, "System:Authenticated")))) == 0
 	count(findings_of(view_to(bindings.group(0, "system:serviceaccount:ci")))) == 0
 }
+
+test_names_a_role_ref_without_name_or_kind if {
+	no_name := bindings.role_ref({"kind": "ClusterRole", "name": "", "resolution": "invalid", "ref": null})
+	f := facts.single(findings_of(bindings.cluster_role_binding({"roleRef": no_name, "subjects": [bindings.group(0, "system:authenticated")]})))
+	contains(f.msg, "whatever ClusterRole its roleRef would name (it names none)")
+	not contains(f.msg, `""`)
+
+	no_kind := bindings.role_ref({"kind": "", "name": "view", "resolution": "invalid", "ref": null})
+	g := facts.single(findings_of(bindings.cluster_role_binding({"roleRef": no_kind, "subjects": [bindings.group(0, "system:authenticated")]})))
+	contains(g.msg, `role "view" (its roleRef names no kind)`)
+	not contains(g.msg, "  ")
+}

@@ -458,3 +458,19 @@ func TestVersion1Baseline(t *testing.T) {
 		t.Errorf("version 2: kept %d, baselined %d", len(kept), n)
 	}
 }
+
+// FuzzRead: a baseline file from a pull request is read or refused with an
+// error naming it, never a panic.
+func FuzzRead(f *testing.F) {
+	f.Add([]byte(`{"schemaVersion": 2, "tool": "salint", "findings": [{"fingerprint": "x", "ruleId": "SA001", "object": {"kind": "Pod"}, "path": "", "file": "a.yaml"}]}`))
+	f.Add([]byte(`{"schemaVersion": 1, "tool": "salint", "findings": []}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		b, err := baseline.Read(bytes.NewReader(data), "b.json")
+		if err != nil && !strings.HasPrefix(err.Error(), "b.json") {
+			t.Fatalf("error %q does not name the file", err)
+		}
+		if err == nil {
+			b.Filter(nil)
+		}
+	})
+}

@@ -158,16 +158,25 @@ func (c *Config) Exempt(ruleID, kind, namespace, name string) (reason string, ok
 	return "", false
 }
 
-// Discover looks for a configuration file in start, then in each parent
-// directory in turn. In each directory .salint.yaml is looked for, then
-// .salint.yml; both at once is an error. The search stops after the
-// repository root (a directory holding a .git file or directory) or the
-// filesystem root, whichever comes first. It returns the absolute path of
-// the nearest file, or "" when there is none.
+// Discover looks for a configuration file in start and, when start is
+// inside a git repository, in each parent directory up to the repository's
+// root (the nearest directory holding a .git file or directory). Outside a
+// repository only start is searched: a parent of it (a shared temporary
+// directory) may hold a file someone else put there. In each directory
+// .salint.yaml is looked for, then .salint.yml; both at once is an error.
+// It returns the absolute path of the nearest file, or "" when there is
+// none.
 func Discover(start string) (string, error) {
 	dir, err := filepath.Abs(start)
 	if err != nil {
 		return "", fmt.Errorf("finding configuration: %w", err)
+	}
+	top, err := repositoryRoot(dir)
+	if err != nil {
+		return "", err
+	}
+	if top == "" {
+		top = dir
 	}
 	for {
 		var found []string
@@ -190,8 +199,21 @@ func Discover(start string) (string, error) {
 		case 2:
 			return "", fmt.Errorf("finding configuration: both %s and %s exist; keep one", found[0], found[1])
 		}
-		if _, err := os.Lstat(filepath.Join(dir, ".git")); err == nil {
+		parent := filepath.Dir(dir)
+		if dir == top || parent == dir {
 			return "", nil
+		}
+		dir = parent
+	}
+}
+
+// repositoryRoot returns the nearest directory from dir up that holds a
+// .git file (a worktree or a submodule) or directory, or "" outside a
+// repository.
+func repositoryRoot(dir string) (string, error) {
+	for {
+		if _, err := os.Lstat(filepath.Join(dir, ".git")); err == nil {
+			return dir, nil
 		} else if !errors.Is(err, fs.ErrNotExist) {
 			return "", fmt.Errorf("finding configuration: %w", err)
 		}
@@ -280,9 +302,15 @@ type parser struct {
 	knownRule func(string) (string, bool)
 	errs      []*Error
 	// values counts the nodes value has expanded, so that nested aliases
-	// cannot make a small file expand without bound.
-	values int
+	// cannot make a small file expand without bound; depth is how deep it
+	// is, tooDeep whether that was reported.
+	values  int
+	depth   int
+	tooDeep bool
 }
+
+// maxParamDepth bounds how deep rule parameters nest.
+const maxParamDepth = 64
 
 const maxValues = 100_000
 
@@ -426,7 +454,14 @@ func (p *parser) top(c *Config, n *yaml.Node) {
 		case "exclude":
 			c.Exclude = p.strs(key, v, nil)
 		case "policies":
-			c.Policies = p.strs(key, v, nil)
+			// The file comes with the repository: its policies must too.
+			c.Policies = p.strs(key, v, func(item *yaml.Node, s string) bool {
+				if s == "" || filepath.IsAbs(s) || !filepath.IsLocal(filepath.FromSlash(filepath.Clean(s))) {
+					p.errorf(item, "policies: %q is not a relative path inside the configuration's directory (name other policies with --policy)", s)
+					return false
+				}
+				return true
+			})
 		case "rules":
 			p.rules(c, v)
 		case "known":
@@ -531,6 +566,17 @@ func (p *parser) value(where string, n *yaml.Node) any {
 	if p.values >= maxValues {
 		return nil
 	}
+	// An alias may hold itself (a: &x [*x]): without a bound on depth the
+	// walk, and the path it names, would grow until memory runs out.
+	if p.depth++; p.depth > maxParamDepth {
+		p.depth--
+		if !p.tooDeep {
+			p.tooDeep = true
+			p.errorf(n, "%s: parameters nest deeper than %d levels", where, maxParamDepth)
+		}
+		return nil
+	}
+	defer func() { p.depth-- }()
 	switch n.Kind {
 	case yaml.MappingNode:
 		m := map[string]any{}

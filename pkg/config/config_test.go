@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	yaml "go.yaml.in/yaml/v3"
@@ -104,7 +105,7 @@ func TestParseKeys(t *testing.T) {
 		{"fail-on critical", "fail-on: critical\n", func(c *Config) bool { return !c.FailOnNone && *c.FailOn == finding.Critical }},
 		{"exclude", "exclude: [a/**, 'b']\n", func(c *Config) bool { return reflect.DeepEqual(c.Exclude, []string{"a/**", "b"}) }},
 		{"empty exclude", "exclude: []\n", func(c *Config) bool { return c.Exclude != nil && len(c.Exclude) == 0 }},
-		{"policies", "policies:\n  - policy/\n  - /abs\n", func(c *Config) bool { return reflect.DeepEqual(c.Policies, []string{"policy/", "/abs"}) }},
+		{"policies", "policies:\n  - policy/\n  - ci/rules\n", func(c *Config) bool { return reflect.DeepEqual(c.Policies, []string{"policy/", "ci/rules"}) }},
 		{"enabled true", "rules: {SA010: {enabled: true}}\n", func(c *Config) bool { return *c.Rules["SA010"].Enabled }},
 		{"rule by name", "rules: {default-service-account: {severity: low}}\n", func(c *Config) bool {
 			return *c.Rules["SA001"].Severity == finding.Low && c.Rules["SA001"].Enabled == nil
@@ -272,14 +273,20 @@ func TestLoad(t *testing.T) {
 }
 
 func TestDiscover(t *testing.T) {
-	// root/               .salint.yaml (above the repository: never found)
+	// root/               .salint.yaml (above the repository: never found;
+	//                     planted in a shared directory: not above start)
 	//   repo/             .git, .salint.yml
 	//     a/              .salint.yaml
 	//       b/c/          (nothing)
 	//     d/              (nothing)
 	//   other/x/          (no .git up to root/, which has .salint.yaml)
+	//   lone/             .salint.yaml, no .git up to the filesystem root
+	//     sub/            (nothing)
 	//   both/             .salint.yaml and .salint.yml
 	root := t.TempDir()
+	if r, err := repositoryRoot(root); r != "" || err != nil {
+		t.Skipf("the temporary directory is inside a repository (%s) or unreadable: %v", r, err)
+	}
 	mk := func(parts ...string) string {
 		p := filepath.Join(append([]string{root}, parts...)...)
 		if err := os.MkdirAll(p, 0o755); err != nil {
@@ -299,11 +306,13 @@ func TestDiscover(t *testing.T) {
 	mk("repo", ".git")
 	mk("other", "x")
 	mk("both")
+	mk("lone", "sub")
 	mk("sub", "worktree", "y")
 	touch("sub", "worktree", ".git") // a worktree or submodule marks .git with a file
 	top := touch(".salint.yaml")
 	repoCfg := touch("repo", ".salint.yml")
 	aCfg := touch("repo", "a", ".salint.yaml")
+	loneCfg := touch("lone", ".salint.yaml")
 	touch("both", ".salint.yaml")
 	touch("both", ".salint.yml")
 
@@ -315,7 +324,10 @@ func TestDiscover(t *testing.T) {
 		{filepath.Join(root, "repo", "a"), aCfg},           // start itself
 		{filepath.Join(root, "repo", "d"), repoCfg},        // .salint.yml at the repository root
 		{filepath.Join(root, "repo"), repoCfg},             // repository root itself
-		{filepath.Join(root, "other", "x"), top},           // no repository: up to the filesystem root
+		{filepath.Join(root, "other", "x"), ""},            // no repository: the working directory only (was root/.salint.yaml)
+		{filepath.Join(root, "lone"), loneCfg},             // no repository: the working directory's own file
+		{filepath.Join(root, "lone", "sub"), ""},           // not its parent's
+		{root, top},                                        // a file in the working directory itself
 		{filepath.Join(root, "sub", "worktree", "y"), ""},  // .git file stops the search
 		{filepath.Join(root, "sub", "worktree"), ""},       // does not look above the repository root
 	}
@@ -413,6 +425,8 @@ func TestSchema(t *testing.T) {
 		"exemptions: [{rule: SA001, reason: ' '}]\n",
 		"exemptions: [{rule: SA001, reason: r, names: x}]\n",
 		"charts: {web: {values: [/etc/passwd]}}\n",
+		"policies: [/etc]\n",
+		"policies: [../other-repo/policy]\n",
 		"charts: {web: {values: [../../secrets.yaml]}}\n",
 		"charts: {../web: {}}\n",
 		"charts: {web: {set: [novalue]}}\n",
@@ -424,5 +438,40 @@ func TestSchema(t *testing.T) {
 		if _, err := Parse("c.yaml", []byte(bad), knownRule); err == nil {
 			t.Errorf("Parse accepts %q", bad)
 		}
+	}
+}
+
+// FuzzParse: whatever a pull request puts in .salint.yaml, Parse returns a
+// configuration or errors that name the file and a line, never panics.
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(sample))
+	f.Add([]byte("rules: {SA001: {params: {a: &x [*x]}}}\n"))
+	f.Add([]byte("charts: {web: {values: [../x]}}\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := Parse("c.yaml", data, knownRule)
+		if err == nil && c == nil {
+			t.Fatal("no configuration and no error")
+		}
+		if err != nil && !strings.HasPrefix(err.Error(), "c.yaml:") {
+			t.Fatalf("error %q does not name the file", err)
+		}
+	})
+}
+
+// TestParamsThatHoldThemselves: an alias that holds itself is an error at
+// its line, found at once, not a walk that eats the memory.
+func TestParamsThatHoldThemselves(t *testing.T) {
+	done := make(chan error, 1)
+	go func() {
+		_, err := Parse("c.yaml", []byte("rules:\n  SA001: {params: {a: &x [*x]}}\n"), knownRule)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "c.yaml:2:") || !strings.Contains(err.Error(), "deeper than") {
+			t.Errorf("error %v, want one at line 2 saying the parameters nest too deep", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Parse does not return")
 	}
 }

@@ -44,9 +44,12 @@ type loadedUnit struct {
 	render.Unit
 	scope string
 	seq   int // position among the run's units
-	docs  []*loader.File
-	xs    [][]*model.Extracted // by document
-	only  *namedFiles
+	// comments are the ignore comments of the unit's sources, by file and
+	// line.
+	comments map[string]map[int]string
+	docs     []*loader.File
+	xs       [][]*model.Extracted // by document
+	only     *namedFiles
 }
 
 // origin ties a rendered object to its unit and stream, for locating.
@@ -105,6 +108,7 @@ type plan struct {
 // built; everything else is walked as before.
 func planNamed(cfg Config, excluded func(string) bool) plan {
 	p := plan{charts: map[string]*namedFiles{}, only: &namedFiles{files: map[string]bool{}}}
+	builds := map[string]bool{} // real paths of the files named for kustomize builds
 	for _, path := range cfg.Paths {
 		if path == "-" || cfg.Charts == nil && cfg.Kustomizations == nil {
 			p.walk = append(p.walk, path)
@@ -131,6 +135,11 @@ func planNamed(cfg Config, excluded func(string) bool) plan {
 			}
 		}
 		if !fi.IsDir() && cfg.Kustomizations != nil && kustomizationAbove(cfg.Kustomizations, path) {
+			real := realPathOf(path)
+			if builds[real] {
+				continue // named twice
+			}
+			builds[real] = true
 			p.kustomize = append(p.kustomize, path)
 			p.only.add(path, false)
 			continue
@@ -138,6 +147,15 @@ func planNamed(cfg Config, excluded func(string) bool) plan {
 		p.walk = append(p.walk, path)
 	}
 	return p
+}
+
+// realPathOf is path made absolute with every symlink resolved, to tell
+// whether two names reach one file.
+func realPathOf(path string) string {
+	if real, err := filepath.EvalSymlinks(absClean(path)); err == nil {
+		return real
+	}
+	return absClean(path)
 }
 
 // chartAbove returns the chart that path (a file, or a directory other than
@@ -345,7 +363,14 @@ func gather(ctx context.Context, cfg Config, jobs int, gc *gcTuner) *gathered {
 		if cfg.Charts == nil && cfg.Kustomizations == nil {
 			claim = nil
 		}
-		notes, errs := loader.Walk(pl.walk, cfg.Exclude, claim, func(in loader.Input) {
+		// A file named for kustomize builds that a walked directory holds
+		// too is read once, by its name.
+		named := map[string]bool{}
+		for _, f := range pl.kustomize {
+			named[realPathOf(f)] = true
+		}
+		wopts := loader.WalkOptions{Exclude: cfg.Exclude, Claim: claim, FollowSymlinks: cfg.FollowSymlinks}
+		notes, errs := loader.Walk(pl.walk, wopts, func(in loader.Input) {
 			t := task{slot: slot, in: in}
 			slot++
 			switch {
@@ -353,6 +378,9 @@ func gather(ctx context.Context, cfg Config, jobs int, gc *gcTuner) *gathered {
 				t.in, t.chart = loader.Input{}, in.Path
 				claimed[absClean(in.Path)] = true
 			case !in.Stdin && belowAny(under, in.Path):
+				if len(named) > 0 && named[realPathOf(in.Path)] {
+					return
+				}
 				deferred = append(deferred, t)
 				return
 			}
@@ -562,8 +590,8 @@ func perform(ctx context.Context, t task, cfg Config, opts loader.Options, gc *g
 	}
 	f, xs := readFile(t.in, cfg, opts)
 	gc.add(int64(len(f.Content)))
-	if !t.in.Stdin {
-		f.Content = nil // read again for the few lines a report shows
+	if len(f.Objects) == 0 {
+		f.Content = nil // no finding can show a line of it
 	}
 	return &loaded{file: f, xs: xs}
 }
@@ -571,15 +599,17 @@ func perform(ctx context.Context, t task, cfg Config, opts loader.Options, gc *g
 // parseUnit reads a unit's rendered streams like files and extracts their
 // objects.
 func parseUnit(u render.Unit, only *namedFiles, cfg Config, opts loader.Options, gc *gcTuner) *loadedUnit {
-	lu := &loadedUnit{Unit: u, only: only}
+	lu := &loadedUnit{Unit: u, only: only, comments: map[string]map[int]string{}}
 	lu.scope = string(u.Kind) + ":" + u.Root
 	if u.Scenario != "" {
 		lu.scope += "#" + u.Scenario
 	}
-	for _, d := range u.Docs {
+	for i := range u.Docs {
+		d := &u.Docs[i]
 		f := loader.Parse(d.Name, d.Text, opts)
 		gc.add(int64(len(d.Text)))
 		f.Content = nil
+		lu.mapComments(d, f.Comments)
 		xs := make([]*model.Extracted, len(f.Objects))
 		for k, o := range f.Objects {
 			if d.File != "" {
@@ -591,7 +621,38 @@ func parseUnit(u render.Unit, only *namedFiles, cfg Config, opts loader.Options,
 		lu.docs = append(lu.docs, f)
 		lu.xs = append(lu.xs, xs)
 	}
+	if u.Kind == render.Kustomize {
+		// Kustomize drops comments: they are read in the sources.
+		for name, content := range u.Files {
+			if c := loader.IgnoreComments(content, opts); len(c) > 0 {
+				lu.comments[name] = c
+			}
+		}
+	}
 	return lu
+}
+
+// mapComments records the ignore comments of a rendered stream (real YAML
+// comments, which Helm keeps) at the source lines they came from.
+func (lu *loadedUnit) mapComments(d *render.Doc, comments map[int]string) {
+	for line, text := range comments {
+		file, at := d.File, line
+		if file == "" {
+			if d.Map == nil {
+				continue
+			}
+			pos := loader.Pos{Line: line, Column: 1}
+			m := d.Map.Locate(render.Node{Pos: pos, Object: pos})
+			file, at = m.Location.File, m.Location.Line
+		}
+		if file == "" || at < 1 {
+			continue
+		}
+		if lu.comments[file] == nil {
+			lu.comments[file] = map[int]string{}
+		}
+		lu.comments[file][at] = text
+	}
 }
 
 // unitName describes a unit in messages: "chart deploy/web", "chart

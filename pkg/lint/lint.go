@@ -12,6 +12,8 @@ import (
 	"maps"
 	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
+	"slices"
 	"sync"
 
 	"github.com/salint/salint/pkg/engine"
@@ -26,6 +28,9 @@ type Config struct {
 	Paths   []string  // files and directories; "-" is standard input
 	Stdin   io.Reader // read for "-"
 	Exclude []string  // globs of paths not to read
+	// FollowSymlinks follows symlinks that lead outside Paths; without it
+	// the walk skips them with a note.
+	FollowSymlinks bool
 	// Namespace is the namespace of objects that name none.
 	Namespace            string
 	KnownServiceAccounts []string
@@ -130,15 +135,29 @@ func Run(ctx context.Context, eng *engine.Engine, cfg Config) (*finding.Report, 
 		maps.Copy(p, cfg.Params[r.ID])
 		params[r.ID] = p
 	}
-	raws, err := eng.Evaluate(ctx, m, params, jobs)
-	if err != nil {
+	var disabled []string
+	for id, off := range cfg.Disabled {
+		if off {
+			disabled = append(disabled, id)
+		}
+	}
+	slices.Sort(disabled)
+	raws, err := eng.Evaluate(ctx, m, params, jobs, disabled...)
+	var failed engine.PolicyErrors
+	if errors.As(err, &failed) {
+		// A custom rule that failed costs its findings, not the run (exit 2).
+		for _, pe := range failed {
+			rep.Errors = append(rep.Errors, pe.InputError())
+		}
+		rep.Summary.Errors = len(rep.Errors)
+	} else if err != nil {
 		return nil, err
 	}
 	raws = configure(raws, cfg, m)
 
 	known := func(idOrName string) bool { return eng.Rule(idOrName) != nil }
 	var supNotes []string
-	rep.Findings, supNotes = locateAll(raws, m, origins, in.sources, in.files, cfg.MinSeverity, jobs, known)
+	rep.Findings, supNotes = locateAll(raws, m, origins, in, cfg.MinSeverity, jobs, known)
 	if cfg.Exempt != nil {
 		for i := range rep.Findings {
 			f := &rep.Findings[i]
@@ -215,7 +234,10 @@ func readFile(in loader.Input, cfg Config, opts loader.Options) (f *loader.File,
 
 // gcTuner makes the collector run less often, which saves much of the
 // time a run spends collecting the garbage of parsing, while a soft memory
-// limit that grows with the input read keeps the peak bounded.
+// limit that grows with the input read keeps the peak bounded. The limit
+// also follows the live heap: an input whose live heap outgrows its budget
+// (hundreds of thousands of tiny documents) would otherwise make the
+// collector run without pause against a limit it can never get under.
 type gcTuner struct {
 	mu      sync.Mutex
 	total   int64
@@ -227,6 +249,7 @@ func newGCTuner(perByte int64) *gcTuner {
 	g := &gcTuner{limit: minMemoryLimit, perByte: perByte}
 	debug.SetMemoryLimit(g.limit)
 	debug.SetGCPercent(400)
+	g.watch()
 	return g
 }
 
@@ -238,10 +261,40 @@ func (g *gcTuner) add(size int64) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.total += size
-	if want := g.perByte * g.total; want > g.limit+8<<20 {
+	g.raise(g.perByte * g.total)
+}
+
+// raise lifts the limit to want, when that is worth a call.
+func (g *gcTuner) raise(want int64) {
+	if want > g.limit+8<<20 {
 		g.limit = want
 		debug.SetMemoryLimit(want)
 	}
+}
+
+// liveHeapShare is how much of the limit the live heap may fill before the
+// limit moves up to leave the collector room again.
+const liveHeapShare = 2 // the limit stays at least twice the live heap
+
+// watch checks the live heap after every collection: an object without
+// references gets a finalizer that records the cycle and arms a new one.
+func (g *gcTuner) watch() {
+	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	type sentinel struct{ _ [16]byte }
+	var arm func()
+	arm = func() {
+		runtime.SetFinalizer(&sentinel{}, func(*sentinel) {
+			metrics.Read(sample)
+			if sample[0].Value.Kind() == metrics.KindUint64 {
+				live := int64(sample[0].Value.Uint64())
+				g.mu.Lock()
+				g.raise(liveHeapShare * live)
+				g.mu.Unlock()
+			}
+			arm()
+		})
+	}
+	arm()
 }
 
 const (

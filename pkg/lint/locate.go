@@ -3,6 +3,7 @@ package lint
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -19,16 +20,17 @@ import (
 // each rendered one), the source files renderers read (to show and
 // suppress lines without reading them again), and the plain files.
 type input struct {
-	objects []*model.Extracted
-	origins []*origin // parallel to objects; nil for a plain file's object
-	sources map[string][]byte
-	files   map[string]*loader.File
+	objects  []*model.Extracted
+	origins  []*origin // parallel to objects; nil for a plain file's object
+	sources  map[string][]byte
+	files    map[string]*loader.File
+	comments map[string]map[int]string // ignore comments by file and line
 }
 
 // assemble counts what was read into the report and lists the objects in
 // slot order.
 func assemble(g *gathered, rep *finding.Report) *input {
-	in := &input{sources: map[string][]byte{}, files: map[string]*loader.File{}}
+	in := &input{sources: map[string][]byte{}, files: map[string]*loader.File{}, comments: map[string]map[int]string{}}
 	consumed := map[string]bool{}
 	seq := 0
 	for _, l := range g.results {
@@ -40,6 +42,10 @@ func assemble(g *gathered, rep *finding.Report) *input {
 			rep.Errors = append(rep.Errors, f.Errors...)
 			rep.Skipped = append(rep.Skipped, f.Skipped...)
 			in.files[f.Path] = f
+			rep.Inputs = append(rep.Inputs, f.Path)
+			if f.Comments != nil {
+				in.comments[f.Path] = f.Comments
+			}
 			in.objects = append(in.objects, l.xs...)
 			in.origins = append(in.origins, make([]*origin, len(l.xs))...)
 		}
@@ -56,12 +62,21 @@ func assemble(g *gathered, rep *finding.Report) *input {
 				rep.Summary.Kustomizations++
 			}
 			for _, f := range u.Consumed {
-				consumed[absClean(f)] = true
+				if k := absClean(f); !consumed[k] {
+					consumed[k] = true
+					rep.Inputs = append(rep.Inputs, f)
+				}
 			}
 			for name, content := range u.Files {
 				if _, ok := in.sources[name]; !ok {
 					in.sources[name] = content
 				}
+			}
+			for name, cs := range u.comments {
+				if in.comments[name] == nil {
+					in.comments[name] = map[int]string{}
+				}
+				maps.Copy(in.comments[name], cs)
 			}
 			rep.Notes = append(rep.Notes, u.Notes...)
 			rep.Errors = append(rep.Errors, u.Errors...)
@@ -152,7 +167,7 @@ type located struct {
 // suppression comments, findings outside the files the user named are
 // dropped, and a finding that several units produced at one place is kept
 // once.
-func locateAll(raws []engine.Raw, m *model.Model, origins []*origin, sources map[string][]byte, files map[string]*loader.File, minSeverity finding.Severity, jobs int, known func(string) bool) ([]finding.Finding, []string) {
+func locateAll(raws []engine.Raw, m *model.Model, origins []*origin, in *input, minSeverity finding.Severity, jobs int, known func(string) bool) ([]finding.Finding, []string) {
 	kept := raws[:0:0]
 	for _, raw := range raws {
 		if raw.Severity >= minSeverity {
@@ -160,10 +175,11 @@ func locateAll(raws []engine.Raw, m *model.Model, origins []*origin, sources map
 		}
 	}
 	ls := make([]located, len(kept))
+	wd, _ := os.Getwd() // once: fingerprints name files relative to it
 	const chunk = 256
 	par.Each((len(kept)+chunk-1)/chunk, jobs, func(c int) {
 		for i := c * chunk; i < min(len(kept), (c+1)*chunk); i++ {
-			ls[i] = locate(kept[i], m, origins)
+			ls[i] = locate(kept[i], m, origins, wd)
 		}
 	})
 	byFile := map[string][]int{}
@@ -182,14 +198,15 @@ func locateAll(raws []engine.Raw, m *model.Model, origins []*origin, sources map
 	par.Each(len(order), jobs, func(i int) {
 		idx := slices.Clone(byFile[order[i]])
 		slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(ls[a].Line, ls[b].Line) })
-		src := sourceLines(order[i], sources, files)
+		src := sourceLines(order[i], in)
+		comments := in.comments[order[i]]
 		sup := &suppressor{known: known, seen: map[string]bool{}}
+		var index runeIndex
 		for _, j := range idx {
 			f := &ls[j].Finding
-			above := src.get(f.Line - 1)
-			f.SourceLine = src.get(f.Line)
+			f.SourceLine, f.SourceColumn = window(src.get(f.Line), f.Column, &index)
 			if !sup.annotation(f, m.Objects[kept[j].Ref]) {
-				sup.comment(f, f.SourceLine, above)
+				sup.comment(f, comments[f.Line], comments[f.Line-1])
 			}
 		}
 		notes[i] = sup.notes
@@ -201,19 +218,20 @@ func locateAll(raws []engine.Raw, m *model.Model, origins []*origin, sources map
 	return oncePerPlace(ls), allNotes
 }
 
-// sourceLines gives the lines of a file findings are located in: from the
-// renderers' copy, the content kept for standard input, or the disk.
-func sourceLines(file string, sources map[string][]byte, files map[string]*loader.File) *lines {
-	if data, ok := sources[file]; ok {
-		return &lines{data: data, line: 1}
+// sourceLines gives the lines of a file findings are located in, as read
+// when it was linted: the renderers' copy, or the content the parse kept.
+// Nothing is read again.
+func sourceLines(file string, in *input) *lines {
+	if data, ok := in.sources[file]; ok {
+		return newLines(data)
 	}
-	if f := files[file]; f != nil {
-		return readLines(f)
+	if f := in.files[file]; f != nil {
+		return newLines(f.Content)
 	}
-	return readLines(&loader.File{Path: file})
+	return newLines(nil)
 }
 
-func locate(raw engine.Raw, m *model.Model, origins []*origin) located {
+func locate(raw engine.Raw, m *model.Model, origins []*origin, wd string) located {
 	x := m.Objects[raw.Ref]
 	f := finding.Finding{
 		Rule:     raw.Rule,
@@ -247,7 +265,7 @@ func locate(raw engine.Raw, m *model.Model, origins []*origin) located {
 		loc, _, _ := where(h.Binding.Source, nil, h.Path)
 		f.Related = append(f.Related, finding.Related{Location: loc, Message: h.Message})
 	}
-	f.Fingerprint = finding.Fingerprint(raw.Rule.ID, f.Object, f.Path, f.File)
+	f.Fingerprint = finding.FingerprintIn(wd, raw.Rule.ID, f.Object, f.Path, f.File)
 	l.Finding = f
 	return l
 }

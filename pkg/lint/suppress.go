@@ -20,17 +20,27 @@ type suppressor struct {
 	known func(idOrName string) bool
 	notes []string
 	seen  map[string]bool // warnings already given
+	// sets are each annotated object's ignore list as a set, made once:
+	// an annotation may list thousands of IDs and an object carry as many
+	// findings; parsed holds the comments read so far.
+	sets   map[*model.Extracted]map[string]bool
+	parsed map[string]parsedComment
 }
 
-// matches says whether an ignore list names the finding's rule, by ID (any
-// case) or name.
-func matches(ids []string, r *finding.Rule) bool {
+// ignoreSet is an ignore list as a set of upper-case IDs and names.
+func ignoreSet(ids []string) map[string]bool {
+	set := make(map[string]bool, len(ids))
 	for _, id := range ids {
-		if strings.EqualFold(id, r.ID) || id == r.Name {
-			return true
-		}
+		set[strings.ToUpper(id)] = true
+		set[id] = true
 	}
-	return false
+	return set
+}
+
+// names reports whether an ignore set names the finding's rule, by ID (any
+// case) or name.
+func names(set map[string]bool, r *finding.Rule) bool {
+	return set[strings.ToUpper(r.ID)] || set[r.Name]
 }
 
 // annotation applies the object's salint.io/ignore annotation.
@@ -38,8 +48,17 @@ func (s *suppressor) annotation(f *finding.Finding, x *model.Extracted) bool {
 	if len(x.Ignore) == 0 {
 		return false
 	}
-	s.warnUnknown(x.Ignore, fmt.Sprintf("%s (%s)", annotationPlace(x), model.IgnoreAnnotation))
-	if !matches(x.Ignore, f.Rule) {
+	set, ok := s.sets[x]
+	if !ok {
+		// Once per object: the warnings and the set.
+		s.warnUnknown(x.Ignore, fmt.Sprintf("%s (%s)", annotationPlace(x), model.IgnoreAnnotation))
+		set = ignoreSet(x.Ignore)
+		if s.sets == nil {
+			s.sets = map[*model.Extracted]map[string]bool{}
+		}
+		s.sets[x] = set
+	}
+	if !names(set, f.Rule) {
 		return false
 	}
 	f.Suppressed, f.Justification = true, x.IgnoreReason
@@ -53,29 +72,62 @@ func annotationPlace(x *model.Extracted) string {
 }
 
 // comment applies a "# salint:ignore" comment on the finding's line or the
-// line above it.
+// line above it (the comments' texts, "" for none).
 func (s *suppressor) comment(f *finding.Finding, line, above string) bool {
 	for i, text := range []string{line, above} {
-		ids, reason, ok := parseIgnoreComment(text)
-		if !ok {
+		if text == "" {
 			continue
 		}
-		s.warnUnknown(ids, fmt.Sprintf("%s:%d (# %s)", f.File, f.Line-i, commentMarker))
-		if matches(ids, f.Rule) {
-			f.Suppressed, f.Justification = true, reason
+		c, ok := s.parsed[text]
+		if !ok {
+			c.ids, c.reason, c.ok = parseIgnoreComment(text)
+			c.set = ignoreSet(c.ids)
+			if s.parsed == nil {
+				s.parsed = map[string]parsedComment{}
+			}
+			s.parsed[text] = c
+		}
+		if !c.ok {
+			continue
+		}
+		s.warnUnknown(c.ids, fmt.Sprintf("%s:%d (# %s)", f.File, f.Line-i, commentMarker))
+		if names(c.set, f.Rule) {
+			f.Suppressed, f.Justification = true, c.reason
 			return true
 		}
 	}
 	return false
 }
 
+// parsedComment is an ignore comment read once.
+type parsedComment struct {
+	ids    []string
+	set    map[string]bool
+	reason string
+	ok     bool
+}
+
+// maxUnknownNamed bounds the unknown rule names one warning lists.
+const maxUnknownNamed = 5
+
+// warnUnknown warns, once per place, about the names of an ignore list that
+// are no rule: a few by name, the rest counted.
 func (s *suppressor) warnUnknown(ids []string, where string) {
+	if s.seen[where] {
+		return
+	}
+	s.seen[where] = true
+	var unknown []string
 	for _, id := range ids {
-		key := where + "\x00" + id
-		if s.known(id) || s.seen[key] {
-			continue
+		if !s.known(id) {
+			unknown = append(unknown, id)
 		}
-		s.seen[key] = true
+	}
+	for i, id := range unknown {
+		if i == maxUnknownNamed {
+			s.notes = append(s.notes, fmt.Sprintf("%s: ignore names %d more names that are no rule salint knows", where, len(unknown)-maxUnknownNamed))
+			break
+		}
 		s.notes = append(s.notes, fmt.Sprintf("%s: ignore names %q, which is no rule salint knows", where, id))
 	}
 }
@@ -96,7 +148,10 @@ func parseIgnoreComment(text string) (ids []string, reason string, ok bool) {
 					ids = append(ids, id)
 				}
 			}
-			return ids, strings.Join(fields[1:], " "), len(ids) > 0
+			if len(ids) == 0 {
+				return nil, "", false // "# salint:ignore ," names no rule
+			}
+			return ids, strings.Join(fields[1:], " "), true
 		}
 		j := strings.Index(text[i+1:], "#")
 		if j < 0 {

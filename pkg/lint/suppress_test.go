@@ -2,6 +2,7 @@ package lint
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -27,4 +28,22 @@ func TestParseIgnoreComment(t *testing.T) {
 			t.Errorf("parseIgnoreComment(%q) = %q, %q, %v; want %q, %q, %v", tt.line, ids, reason, ok, tt.ids, tt.reason, tt.ok)
 		}
 	}
+}
+
+// FuzzParseIgnoreComment: any comment text parses without a panic, and
+// what it names comes from the text.
+func FuzzParseIgnoreComment(f *testing.F) {
+	f.Add("# salint:ignore SA001,SA010 the reason")
+	f.Add("x: 1 # a # salint:ignore\tSA012")
+	f.Fuzz(func(t *testing.T, text string) {
+		ids, reason, ok := parseIgnoreComment(text)
+		if !ok && (len(ids) > 0 || reason != "") {
+			t.Fatalf("not a comment, yet ids %q reason %q", ids, reason)
+		}
+		for _, id := range ids {
+			if id == "" || !strings.Contains(text, id) {
+				t.Fatalf("id %q is not in %q", id, text)
+			}
+		}
+	})
 }

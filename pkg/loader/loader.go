@@ -57,11 +57,14 @@ func (o Options) maxFileSize() int64 {
 // File is one input file and everything read from it.
 type File struct {
 	Path      string // as the user named it
-	Content   []byte // the text; callers may drop it once the file is parsed
+	Content   []byte // the text, which the report shows lines of
 	Documents int    // non-empty documents, each List item counting as one
 	Objects   []*Object
 	Skipped   []finding.Skipped
 	Errors    []finding.InputError
+	// Comments are the file's real YAML comments that hold IgnoreMarker,
+	// by line: what suppresses findings, read in the one parse.
+	Comments map[int]string
 }
 
 // Object is one checked Kubernetes object.
@@ -148,6 +151,7 @@ func (f *File) parseChunk(c chunk, opts Options) {
 	}
 	c.nonSpecific = nonSpecificTags(c.text)
 	c.lines = yamlLines(c.text)
+	withComments := bytes.Contains(c.text, []byte(IgnoreMarker))
 	dec := yaml.NewDecoder(bytes.NewReader(c.text))
 	for {
 		var doc yaml.Node
@@ -170,6 +174,9 @@ func (f *File) parseChunk(c chunk, opts Options) {
 			}
 			f.docError(line, 1, "YAML syntax error: "+msg)
 			return
+		}
+		if withComments {
+			f.comments(&doc, c)
 		}
 		f.document(&doc, c, opts)
 	}

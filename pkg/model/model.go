@@ -117,6 +117,23 @@ func Build(objects []*Extracted, opts Options) *Model {
 			known[nsName{ns, name}] = true
 		}
 	}
+	// The facts are counted first: grown by doubling, the slices of a
+	// large input would be copied over and over.
+	var nWorkloads, nAccounts, nSecrets, nRoles, nBindings, nInvalid int
+	for _, x := range objects {
+		nWorkloads += len(x.workloads)
+		nInvalid += len(x.invalid)
+		nAccounts += btoi(x.serviceAccount != nil)
+		nSecrets += btoi(x.secret != nil)
+		nRoles += btoi(x.role != nil)
+		nBindings += btoi(x.binding != nil)
+	}
+	m.Workloads = make([]Workload, 0, nWorkloads)
+	m.ServiceAccounts = make([]ServiceAccount, 0, nAccounts)
+	m.Secrets = make([]Secret, 0, nSecrets)
+	m.Roles = make([]Role, 0, nRoles)
+	m.Bindings = make([]Binding, 0, nBindings)
+	m.InvalidFields = make([]InvalidField, 0, nInvalid)
 	for i, x := range objects {
 		x.Ref = i
 		if x.serviceAccount != nil {
@@ -216,3 +233,10 @@ func (m *Model) resolveWorkload(w *Workload, accounts byName[*ServiceAccount], s
 // refTo returns a ref of its own: facts never point into one another, so
 // that each can be released on its own (see engine.Evaluate).
 func refTo(ref int) *int { return &ref }
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

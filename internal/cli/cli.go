@@ -76,7 +76,7 @@ func run(o *Options, env Env) (int, error) {
 		return ExitError, err
 	}
 	pols := policies(o, cfg)
-	eng, err := engine.NewWithPolicies(ctx, rules.FS, pols)
+	eng, err := engine.NewWithPolicies(ctx, rules.FS, pols, engine.WithPolicyTimeout(o.PolicyTimeout))
 	if err != nil {
 		if len(pols) > 0 {
 			return ExitError, fmt.Errorf("loading the rules: %w", err)
@@ -113,6 +113,7 @@ func lintCommand(ctx context.Context, o *Options, cfg *config.Config, eng *engin
 		Jobs:           o.Jobs,
 		MinSeverity:    o.MinSeverity,
 		TuneGC:         os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "",
+		FollowSymlinks: o.FollowSymlinks,
 		Charts:         charts{o: o, cfg: cfg},
 		Kustomizations: kustomizations{o: o},
 	}
@@ -157,22 +158,21 @@ func lintCommand(ctx context.Context, o *Options, cfg *config.Config, eng *engin
 	ropts := report.Options{SARIFRoot: root, SARIFCategory: o.SARIFCategory, WorkDir: wd, ShowSuppressed: o.ShowSuppressed}
 	ropts.StepSummary = env.Getenv("GITHUB_STEP_SUMMARY")
 
-	out := env.Stdout
 	if o.Output != "" && o.Output != "-" {
-		f, err := os.Create(o.Output)
+		f, err := createOutput(o.Output, rep.Inputs)
 		if err != nil {
 			return ExitError, fmt.Errorf("creating the report: %w", err)
 		}
-		defer f.Close()
-		out = f
+		if err := report.Write(f, o.Format, rep, ropts); err != nil {
+			f.abort()
+			return ExitError, fmt.Errorf("writing the report: %w", err)
+		}
+		if err := f.commit(); err != nil {
+			return ExitError, fmt.Errorf("writing the report %s: %w", o.Output, err)
+		}
 	} else {
 		ropts.Color = env.StdoutIsTerminal && env.Getenv("NO_COLOR") == "" && !o.NoColor
-	}
-	if err := report.Write(out, o.Format, rep, ropts); err != nil {
-		return ExitError, fmt.Errorf("writing the report: %w", err)
-	}
-	if f, ok := out.(*os.File); ok && out != env.Stdout {
-		if err := f.Close(); err != nil {
+		if err := report.Write(env.Stdout, o.Format, rep, ropts); err != nil {
 			return ExitError, fmt.Errorf("writing the report: %w", err)
 		}
 	}
@@ -191,15 +191,15 @@ func writeBaseline(name string, rep *finding.Report, env Env) error {
 			keep = append(keep, f)
 		}
 	}
-	f, err := os.Create(name)
+	f, err := createOutput(name, rep.Inputs)
 	if err != nil {
 		return fmt.Errorf("writing the baseline: %w", err)
 	}
 	if err := baseline.Write(f, keep); err != nil {
-		f.Close()
+		f.abort()
 		return fmt.Errorf("writing the baseline %s: %w", name, err)
 	}
-	if err := f.Close(); err != nil {
+	if err := f.commit(); err != nil {
 		return fmt.Errorf("writing the baseline %s: %w", name, err)
 	}
 	fmt.Fprintf(env.Stderr, "salint: recorded %d findings in the baseline %s\n", len(keep), name)

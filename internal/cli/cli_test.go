@@ -587,3 +587,55 @@ func TestNoObjectsIsNotSilence(t *testing.T) {
 		}
 	}
 }
+
+// TestFileNamedLikeAFlag: after "--" (which the pre-commit hook passes), a
+// staged file named like a flag is read as a file: it neither sets the
+// output nor is overwritten.
+func TestFileNamedLikeAFlag(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	name := "--output=pod.yaml"
+	pod := "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: []}\n"
+	if err := os.WriteFile(name, []byte(pod), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _, code := runSalint(t, "", "--", name)
+	if code != ExitFindings || !strings.Contains(out, name+":") {
+		t.Errorf("exit %d, output:\n%s", code, out)
+	}
+	if _, err := os.Stat("pod.yaml"); err == nil {
+		t.Error("the file name was taken for --output")
+	}
+}
+
+// TestOutputNeverHarmsAnInput: a report or baseline is never written over a
+// file the run read, and a symlink at the output path is replaced, its
+// target left alone.
+func TestOutputNeverHarmsAnInput(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	pod := "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: []}\n"
+	for _, name := range []string{"pod.yaml", "target.yaml"} {
+		if err := os.WriteFile(name, []byte(pod), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, args := range [][]string{{"-o", "pod.yaml", "pod.yaml"}, {"--write-baseline", "pod.yaml", "."}} {
+		_, stderr, code := runSalint(t, "", args...)
+		if b, _ := os.ReadFile("pod.yaml"); code != ExitError || string(b) != pod || !strings.Contains(stderr, "one of the files salint read") {
+			t.Errorf("%v: exit %d, stderr %q; the input must be left as it was", args, code, stderr)
+		}
+	}
+	if err := os.Symlink("target.yaml", "report.json"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, code := runSalint(t, "", "-f", "json", "-o", "report.json", "pod.yaml"); code != ExitFindings {
+		t.Fatalf("exit %d", code)
+	}
+	if b, _ := os.ReadFile("target.yaml"); string(b) != pod {
+		t.Error("the symlink's target was overwritten")
+	}
+	if fi, err := os.Lstat("report.json"); err != nil || !fi.Mode().IsRegular() {
+		t.Errorf("report.json is %v, %v; want the report in place of the link", fi.Mode(), err)
+	}
+}

@@ -29,7 +29,7 @@ func loadConfig(o *Options, env Env) (*config.Config, error) {
 		}
 		if path == "" {
 			if o.Verbose {
-				fmt.Fprintln(env.Stderr, "salint: no configuration file (looked for .salint.yaml up to the repository root)")
+				fmt.Fprintln(env.Stderr, "salint: no configuration file (looked for .salint.yaml up to the repository root, or in the working directory outside a repository)")
 			}
 			return nil, nil
 		}

@@ -8,9 +8,11 @@ import (
 	"io"
 	"runtime"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 
+	"github.com/salint/salint/pkg/engine"
 	"github.com/salint/salint/pkg/finding"
 	"github.com/salint/salint/pkg/loader"
 	"github.com/salint/salint/pkg/report"
@@ -48,11 +50,15 @@ type Options struct {
 	Jobs        int
 	MaxFileSize int64
 	Exclude     []string
-	NoColor     bool
+	// FollowSymlinks follows symlinks that lead outside the named paths.
+	FollowSymlinks bool
+	NoColor        bool
 	// ShowSuppressed lists the findings the manifests suppress.
 	ShowSuppressed bool
 	// Policies are directories of custom Rego rules (docs/custom-rules.md).
 	Policies []string
+	// PolicyTimeout is how long each custom rule may run.
+	PolicyTimeout time.Duration
 	// Config names the configuration file; NoConfig skips discovery.
 	Config   string
 	NoConfig bool
@@ -239,6 +245,7 @@ func flagSet(o *Options, failOn, minSeverity *string, help, version *bool) *pfla
 	fs.BoolVar(&o.FailIfNoObjects, "fail-if-no-objects", false, "exit 2 when the input holds no Kubernetes object to check (e.g. empty standard input)")
 	fs.StringVar(&o.Namespace, "namespace", "default", "namespace of objects that name none")
 	fs.StringArrayVar(&o.Exclude, "exclude", nil, "skip paths matching `GLOB` (repeatable; ** matches across directories)")
+	fs.BoolVar(&o.FollowSymlinks, "follow-symlinks", false, "follow symlinks that lead outside the named paths (each directory is still read once)")
 	fs.IntVar(&o.Jobs, "jobs", runtime.GOMAXPROCS(0), "files parsed and rules evaluated in parallel")
 	fs.Int64Var(&o.MaxFileSize, "max-file-size", loader.DefaultMaxFileSize, "largest file read, in `bytes`")
 	fs.BoolVar(&o.NoColor, "no-color", false, "never colour the text output (also: NO_COLOR)")
@@ -252,6 +259,7 @@ func flagSet(o *Options, failOn, minSeverity *string, help, version *bool) *pfla
 	fs.StringArrayVar(&o.Disable, "disable", nil, "do not report the rule `ID|NAME` (repeatable)")
 	fs.BoolVarP(&o.Verbose, "verbose", "v", false, "say which configuration file is used and list each chart rendered and kustomization built")
 	fs.StringArrayVar(&o.Policies, "policy", nil, "also run the custom Rego rules of `DIR` (repeatable; see docs/custom-rules.md)")
+	fs.DurationVar(&o.PolicyTimeout, "policy-timeout", engine.DefaultPolicyTimeout, "how long each custom rule may run; one that runs longer fails (exit 2)")
 	fs.StringVar(&o.Baseline, "baseline", "", "report only findings not recorded in the baseline `FILE`")
 	fs.StringVar(&o.WriteBaseline, "write-baseline", "", "record today's findings in the baseline `FILE` (the exit status then ignores them)")
 	fs.BoolVar(&o.ShowSuppressed, "show-suppressed", false, "also list findings suppressed by salint.io/ignore annotations and # salint:ignore comments")

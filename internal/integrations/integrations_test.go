@@ -123,6 +123,9 @@ func TestPreCommitHooks(t *testing.T) {
 		for key, want := range map[string]any{
 			"language": language, "entry": "salint", "require_serial": true,
 			"types_or": []any{"yaml", "json"},
+			// pre-commit appends the staged files: "--" keeps a file named
+			// like a flag (--output=x.yaml) a file.
+			"args": []any{"--"},
 		} {
 			if got := h[key]; !equalYAML(got, want) {
 				t.Errorf("hook %s: %s = %v, want %v", id, key, got, want)
@@ -293,6 +296,9 @@ func TestActionRunsSalint(t *testing.T) {
 		{"args split, not globbed", map[string]string{"SALINT_FORMAT": "json", "SALINT_OUTPUT": "out.json",
 			"SALINT_ARGS": " --min-severity  critical --exclude **/rbac/** ", "SALINT_FAIL_ON": "none"}, 0, "out.json", true, "/rbac/"},
 		{"several paths", map[string]string{"SALINT_FORMAT": "text", "SALINT_PATH": manifests + "/rbac\n\n" + manifests + "/identity\n"}, 1, "", true, ""},
+		// A YAML block scalar gives args on several lines: each one counts.
+		{"multi-line args", map[string]string{"SALINT_FORMAT": "json", "SALINT_OUTPUT": "out.json",
+			"SALINT_ARGS": "--min-severity critical\n--exclude **/rbac/**\n", "SALINT_FAIL_ON": "none"}, 0, "out.json", true, "/rbac/"},
 		{"input error", map[string]string{"SALINT_FORMAT": "sarif", "SALINT_PATH": manifests + "/no-such-dir"}, 2, "salint.sarif", false, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,7 +1,7 @@
 # salint: build, test and maintenance targets. Only Go is needed.
 GO ?= go
 
-.PHONY: build test bench docs golden lint fmt fuzz
+.PHONY: build test bench docs golden lint fmt fuzz hostile race
 
 build:
 	$(GO) build -o bin/salint ./cmd/salint
@@ -34,6 +34,22 @@ fmt:
 	gofmt -w $$(git ls-files '*.go')
 	$(GO) run internal/regofmt/main.go rules
 
+# Each fuzz target for FUZZTIME (the scheduled workflow runs 10 minutes).
+FUZZTIME ?= 60s
+FUZZ_TARGETS = pkg/loader:FuzzLoad pkg/loader:FuzzYAMLToJSON pkg/loader:FuzzIgnoreComments \
+	pkg/config:FuzzParse pkg/baseline:FuzzRead pkg/lint:FuzzParseIgnoreComment internal/jsontext:FuzzAppendString
+
 fuzz:
-	$(GO) test ./pkg/loader -run '^$$' -fuzz FuzzLoad -fuzztime 60s
-	$(GO) test ./pkg/loader -run '^$$' -fuzz FuzzYAMLToJSON -fuzztime 60s
+	@for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "fuzz $$pkg $$name"; \
+		$(GO) test ./$$pkg -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) || exit 1; \
+	done
+
+# What a hostile repository can do (docs/security.md); also part of make test.
+hostile:
+	$(GO) test ./internal/hostile -count=1 -v
+
+# The tests under the race detector.
+race:
+	$(GO) test -race ./...

@@ -1,7 +1,7 @@
 // Package hostile_test runs salint on what a hostile pull request can put in
 // a repository (docs/security.md): each case is generated into a temporary
 // directory beside a good manifest and linted by a child process under a
-// CPU-time limit, and the run must not crash, must stay within its bounds,
+// CPU-time limit and a resident-memory bound, and the run must not crash, must stay within its bounds,
 // must still report the good manifest and must say what was wrong with the
 // bad input. Scaling cases compare the work done at n and 4n, never time.
 package hostile_test
@@ -76,8 +76,10 @@ type jsonReport struct {
 }
 
 // salint runs the CLI in dir with args and a JSON report, within cpu
-// seconds of CPU time and a wall-clock deadline to fail rather than hang.
-func salint(t *testing.T, dir string, cpu int, args ...string) run {
+// seconds of CPU time, mem bytes of resident memory (the child is killed
+// beyond it, so that a run that would exhaust the machine fails instead)
+// and a wall-clock deadline to fail rather than hang.
+func salint(t *testing.T, dir string, cpu int, mem int64, args ...string) run {
 	t.Helper()
 	self, err := os.Executable()
 	if err != nil {
@@ -95,12 +97,30 @@ func salint(t *testing.T, dir string, cpu int, args ...string) run {
 	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
-	select {
-	case <-done:
-	case <-time.After(time.Duration(4*cpu+30) * time.Second):
-		cmd.Process.Kill()
-		<-done
-		t.Fatalf("salint %v did not finish", args)
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	deadline := time.After(time.Duration(4*cpu+30) * time.Second)
+	overMem := int64(0)
+wait:
+	for {
+		select {
+		case <-done:
+			break wait
+		case <-tick.C:
+			if rss := residentBytes(cmd.Process.Pid); rss > mem {
+				overMem = rss
+				cmd.Process.Kill()
+				<-done
+				break wait
+			}
+		case <-deadline:
+			cmd.Process.Kill()
+			<-done
+			t.Fatalf("salint %v did not finish", args)
+		}
+	}
+	if overMem > 0 {
+		t.Fatalf("salint %v was killed at %d MB of resident memory (bound %d MB)", args, overMem/1e6, mem/1e6)
 	}
 	r := run{code: cmd.ProcessState.ExitCode(), stdout: stdout.String(), stderr: stderr.String()}
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
@@ -159,13 +179,13 @@ func TestHostile(t *testing.T) {
 				t.Fatal(err)
 			}
 			args := c.build(t, filepath.Join(dir, "repo"))
-			r := salint(t, filepath.Join(dir, "repo"), 30, args...)
-			if r.code < 0 || r.code > 2 || strings.Contains(r.stderr, "panic") || strings.Contains(r.stderr, "internal error") {
-				t.Fatalf("exit %d, stderr:\n%s", r.code, tail(r.stderr))
-			}
 			maxRSS := c.maxRSS
 			if maxRSS == 0 {
 				maxRSS = 700e6
+			}
+			r := salint(t, filepath.Join(dir, "repo"), 30, 2*maxRSS, args...)
+			if r.code < 0 || r.code > 2 || strings.Contains(r.stderr, "panic") || strings.Contains(r.stderr, "internal error") {
+				t.Fatalf("exit %d, stderr:\n%s", r.code, tail(r.stderr))
 			}
 			if r.rss > maxRSS {
 				t.Errorf("peak RSS %d MB, bound %d MB", r.rss/1e6, maxRSS/1e6)
@@ -191,6 +211,20 @@ func TestHostile(t *testing.T) {
 			}
 		})
 	}
+}
+
+// residentBytes is the resident set of process pid now, or 0 where
+// /proc cannot tell (the bound is then the CPU limit alone).
+func residentBytes(pid int) int64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/statm", pid))
+	if err != nil {
+		return 0
+	}
+	var size, resident int64
+	if _, err := fmt.Sscan(string(b), &size, &resident); err != nil {
+		return 0
+	}
+	return resident * int64(os.Getpagesize())
 }
 
 func says(r run, what string) bool {

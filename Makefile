@@ -13,7 +13,7 @@ test:
 
 # Speed and memory against the targets, on a 5000-app synthetic tree.
 bench:
-	$(GO) test ./internal/bench -run TestReport -report -v -timeout 30m
+	$(GO) test ./internal/bench -run TestReport -report -runs 5 -v -timeout 60m
 
 # Regenerate docs/rules/*.md and the README rule table from rule METADATA,
 # and the golden files of the end-to-end tests.

@@ -27,6 +27,8 @@ var (
 	flagGen    = flag.String("gen", "", "path of gen-corpus.go (default ../shared/bench/gen-corpus.go beside the module)")
 	flagCache  = flag.String("cache", "", "directory of generated trees, reused between runs (default $TMPDIR/salint-bench)")
 	flagRuns   = flag.Int("runs", 3, "report: alternated runs of salint and of the baseline")
+	flagScale  = flag.Int("scale", 4, "report: also time salint on a tree this many times as large (0: skip)")
+	flagJobs   = flag.Bool("jobs", true, "report: also time salint with --jobs 1, 2 and 4, each on as many CPUs (taskset)")
 	flagJSON   = flag.String("report-json", "", "report: also write the figures as JSON to this file")
 )
 

@@ -15,12 +15,14 @@ import (
 	"time"
 )
 
-// Targets of the benchmark issue.
+// Targets of the speed issue (12).
 const (
-	targetRatio   = 1.0   // salint wall / decode-only wall
-	targetRSS     = 220e6 // bytes of salint's peak RSS
-	targetSmall   = 30 * time.Millisecond
-	smallFileRuns = 5
+	targetRatio    = 0.9   // salint wall / decode-only wall
+	targetCPURatio = 1.0   // salint CPU / decode-only CPU
+	targetRSS      = 220e6 // bytes of salint's peak RSS
+	targetSmall    = 15 * time.Millisecond
+	targetScale    = 4.2 // time and memory at 4x the tree / at the tree
+	smallFileRuns  = 5
 )
 
 // proc is one measured child process.
@@ -115,9 +117,22 @@ type Figures struct {
 	SharedChartsSeconds []float64 `json:"sharedChartsSeconds"`
 	Ratio               float64   `json:"ratio"` // of the medians
 	PairedRatio         float64   `json:"pairedRatio"`
+	CPURatio            float64   `json:"cpuRatio"` // of the medians
 	RatioPass           bool      `json:"ratioPass"`
+	CPURatioPass        bool      `json:"cpuRatioPass"`
 	RSSPass             bool      `json:"rssPass"`
 	SmallFilePass       bool      `json:"smallFilePass"`
+	// The tree -scale times as large: salint's wall time and peak RSS, and
+	// their ratios to the tree's (medians).
+	ScaledTree      *Tree     `json:"scaledTree,omitempty"`
+	ScaledSeconds   []float64 `json:"scaledSeconds,omitempty"`
+	ScaledRSS       []int64   `json:"scaledPeakRSSBytes,omitempty"`
+	ScaledTimeRatio float64   `json:"scaledTimeRatio,omitempty"`
+	ScaledRSSRatio  float64   `json:"scaledRSSRatio,omitempty"`
+	ScalePass       bool      `json:"scalePass"`
+	// Jobs maps --jobs N (on N CPUs where the machine has them, by
+	// taskset) to salint's median wall time on the tree.
+	Jobs map[int]float64 `json:"jobsSeconds,omitempty"`
 }
 
 // TestReport times the salint binary against the decode-only baseline on
@@ -244,9 +259,72 @@ func TestReport(t *testing.T) {
 		}
 	}
 
+	// The tree -scale times as large, alternated with the tree itself so
+	// that the ratio compares runs made under the same load.
+	var scaled *Tree
+	var s1Wall, sNWall []time.Duration
+	var s1RSS, sNRSS []int64
+	if *flagScale > 1 {
+		big := spec
+		big.Apps *= *flagScale
+		start := time.Now()
+		if scaled, err = EnsureTree(big, cacheDir()); err != nil {
+			t.Fatal(err)
+		}
+		scaledFrom := "generated in " + secs(time.Since(start))
+		if scaled.Cached {
+			scaledFrom = "cached"
+		}
+		t.Logf("scaled tree: %s, %s", scaled.Dir, scaledFrom)
+		checkSalint(measure(t, salint(os.DevNull, scaled.Dir)))
+		for range *flagRuns {
+			one := measure(t, salint(os.DevNull, tree.Dir))
+			n := measure(t, salint(os.DevNull, scaled.Dir))
+			checkSalint(one)
+			checkSalint(n)
+			s1Wall, sNWall = append(s1Wall, one.wall), append(sNWall, n.wall)
+			s1RSS, sNRSS = append(s1RSS, one.rss), append(sNRSS, n.rss)
+			f.ScaledSeconds = append(f.ScaledSeconds, n.wall.Seconds())
+			f.ScaledRSS = append(f.ScaledRSS, n.rss)
+		}
+		f.ScaledTree = scaled
+		f.ScaledTimeRatio = median(sNWall).Seconds() / median(s1Wall).Seconds()
+		f.ScaledRSSRatio = float64(median(sNRSS)) / float64(median(s1RSS))
+		f.ScalePass = f.ScaledTimeRatio <= targetScale && f.ScaledRSSRatio <= targetScale
+	}
+
+	// Parallelism: --jobs N on N CPUs (as many as the machine has), the
+	// runs of each N alternated.
+	jobs := []int{1, 2, 4}
+	jobsWall := map[int][]time.Duration{}
+	jobsCPUs := map[int]int{}
+	taskset, tasksetErr := exec.LookPath("taskset")
+	if *flagJobs {
+		for range *flagRuns {
+			for _, j := range jobs {
+				cpus := min(j, runtime.NumCPU())
+				jobsCPUs[j] = cpus
+				args := []string{"--jobs", fmt.Sprint(j), "-f", "json", "-o", os.DevNull, tree.Dir}
+				cmd := exec.Command(bin, args...)
+				if tasksetErr == nil {
+					cmd = exec.Command(taskset, append([]string{"-c", fmt.Sprintf("0-%d", cpus-1), bin}, args...)...)
+				}
+				p := measure(t, cmd)
+				checkSalint(p)
+				jobsWall[j] = append(jobsWall[j], p.wall)
+			}
+		}
+		f.Jobs = map[int]float64{}
+		for _, j := range jobs {
+			f.Jobs[j] = median(jobsWall[j]).Seconds()
+		}
+	}
+
 	f.Ratio = median(sWall).Seconds() / median(dWall).Seconds()
 	f.PairedRatio = median(ratios)
+	f.CPURatio = median(sCPU).Seconds() / median(dCPU).Seconds()
 	f.RatioPass = f.Ratio <= targetRatio
+	f.CPURatioPass = f.CPURatio <= targetCPURatio
 	f.RSSPass = median(sRSS) > 0 && median(sRSS) <= targetRSS
 	f.SmallFilePass = median(smallWall) <= targetSmall
 
@@ -277,6 +355,7 @@ func TestReport(t *testing.T) {
 		join(ratios, func(r float64) string { return fmt.Sprintf("%.2fx", r) }))
 	fmt.Fprintf(tw, "  salint CPU time (user+sys)\t%s\t%s\t\t\n", secs(median(sCPU)), join(sCPU, secs))
 	fmt.Fprintf(tw, "  decode-only CPU time (user+sys)\t%s\t%s\t\t\n", secs(median(dCPU)), join(dCPU, secs))
+	fmt.Fprintf(tw, "  ratio salint / decode-only CPU (of medians)\t%.2fx\t\t<= %.2fx\t%s\n", f.CPURatio, targetCPURatio, verdict(f.CPURatioPass))
 	fmt.Fprintf(tw, "  salint peak RSS\t%s\t%s\t<= %s\t%s\n", mb(median(sRSS)), join(sRSS, mb), mb(targetRSS), verdict(f.RSSPass))
 	fmt.Fprintf(tw, "  decode-only peak RSS\t%s\t%s\t\t\n", mb(median(dRSS)), join(dRSS, mb))
 	fmt.Fprintf(tw, "  small file, salint wall (%s)\t%s\t%s\t<= %s\t%s\n", filepath.Base(small), ms(median(smallWall)), join(smallWall, ms), ms(targetSmall), verdict(f.SmallFilePass))
@@ -285,7 +364,22 @@ func TestReport(t *testing.T) {
 		fmt.Fprintf(tw, "  ../shared/charts, salint wall\t%s\t%s\t\t\n", secs(median(sharedWall)), join(sharedWall, secs))
 		fmt.Fprintf(tw, "  ../shared/charts, salint peak RSS\t%s\t%s\t\t\n", mb(median(sharedRSS)), join(sharedRSS, mb))
 	}
+	if scaled != nil {
+		fmt.Fprintf(tw, "  %dx tree (%d files, %.1f MB), salint wall\t%s\t%s\t\t\n", *flagScale, scaled.Files, float64(scaled.Bytes)/1e6, secs(median(sNWall)), join(sNWall, secs))
+		fmt.Fprintf(tw, "  %dx tree, salint peak RSS\t%s\t%s\t\t\n", *flagScale, mb(median(sNRSS)), join(sNRSS, mb))
+		fmt.Fprintf(tw, "  the tree alternated with it, salint wall / peak RSS\t%s / %s\t\t\t\n", secs(median(s1Wall)), mb(median(s1RSS)))
+		fmt.Fprintf(tw, "  %dx tree / tree: time, memory\t%.2fx, %.2fx\t\t<= %.1fx\t%s\n", *flagScale, f.ScaledTimeRatio, f.ScaledRSSRatio, targetScale, verdict(f.ScalePass))
+	}
+	for _, j := range jobs {
+		if ws := jobsWall[j]; len(ws) > 0 {
+			speedup := median(jobsWall[1]).Seconds() / median(ws).Seconds()
+			fmt.Fprintf(tw, "  --jobs %d on %d CPU(s), salint wall\t%s\t%s\t%.2fx of --jobs 1\t\n", j, jobsCPUs[j], secs(median(ws)), join(ws, secs), speedup)
+		}
+	}
 	tw.Flush()
+	if *flagJobs && tasksetErr != nil {
+		fmt.Fprintf(&out, "  (no taskset: the --jobs runs used every CPU)\n")
+	}
 
 	fmt.Fprintf(&out, "\n  decode-only by its own clock (no process start): %s median\n",
 		secs(time.Duration(median(f.DecodeInProcess)*float64(time.Second))))

@@ -114,6 +114,7 @@ func lintCommand(ctx context.Context, o *Options, cfg *config.Config, eng *engin
 		MinSeverity:    o.MinSeverity,
 		TuneGC:         os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "",
 		FollowSymlinks: o.FollowSymlinks,
+		NoSourceLines:  !report.ShowsSourceLines(o.Format),
 		Charts:         charts{o: o, cfg: cfg},
 		Kustomizations: kustomizations{o: o},
 	}

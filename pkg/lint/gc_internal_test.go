@@ -8,7 +8,7 @@ import (
 )
 
 // TestGCLimitFollowsTheLiveHeap: when the live heap outgrows the budget the
-// input size gave, the soft limit moves up to twice the live heap instead of
+// input size gave, the soft limit moves up to 5/2 of the live heap instead of
 // making the collector run without pause.
 func TestGCLimitFollowsTheLiveHeap(t *testing.T) {
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
@@ -25,7 +25,7 @@ func TestGCLimitFollowsTheLiveHeap(t *testing.T) {
 		g.mu.Lock()
 		limit := g.limit
 		g.mu.Unlock()
-		if limit >= 2*300<<20 {
+		if limit >= liveHeadroom*300<<20/2 {
 			runtime.KeepAlive(live)
 			if got := debug.SetMemoryLimit(-1); got != limit {
 				t.Errorf("the runtime's limit is %d, the tuner's %d", got, limit)

@@ -590,8 +590,8 @@ func perform(ctx context.Context, t task, cfg Config, opts loader.Options, gc *g
 	}
 	f, xs := readFile(t.in, cfg, opts)
 	gc.add(int64(len(f.Content)))
-	if len(f.Objects) == 0 {
-		f.Content = nil // no finding can show a line of it
+	if len(f.Objects) == 0 || cfg.NoSourceLines {
+		f.Content = nil // no finding will show a line of it
 	}
 	return &loaded{file: f, xs: xs}
 }

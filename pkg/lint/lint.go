@@ -54,6 +54,10 @@ type Config struct {
 	// kustomizations the input holds; nil reads their files as plain YAML.
 	Charts         render.Charts
 	Kustomizations render.Kustomizations
+	// NoSourceLines says that the report will not show source lines
+	// (Finding.SourceLine stays empty), so a file's text is dropped as soon
+	// as it is parsed instead of being held until the findings are located.
+	NoSourceLines bool
 	// TuneGC lets the process trade memory for speed within a budget that
 	// grows with the input (see gcTuner), for the run and what follows it;
 	// for a command, not a library.
@@ -272,9 +276,12 @@ func (g *gcTuner) raise(want int64) {
 	}
 }
 
-// liveHeapShare is how much of the limit the live heap may fill before the
-// limit moves up to leave the collector room again.
-const liveHeapShare = 2 // the limit stays at least twice the live heap
+// The limit stays at least liveHeadroom/2 times the live heap: the
+// collector always has room to work. 5/2 rather than 2 since a run for a
+// format without source lines drops the files' text (noscan bytes that cost
+// the collector nothing to hold): measured on the 5,000-app bench tree, 2
+// then cost 7% more CPU for 20% less RSS, 5/2 is 4% less CPU at the same RSS.
+const liveHeadroom = 5
 
 // watch checks the live heap after every collection: an object without
 // references gets a finalizer that records the cycle and arms a new one.
@@ -288,7 +295,7 @@ func (g *gcTuner) watch() {
 			if sample[0].Value.Kind() == metrics.KindUint64 {
 				live := int64(sample[0].Value.Uint64())
 				g.mu.Lock()
-				g.raise(liveHeapShare * live)
+				g.raise(live * liveHeadroom / 2)
 				g.mu.Unlock()
 			}
 			arm()

@@ -72,6 +72,11 @@ func Write(w io.Writer, format string, r *finding.Report, opts Options) error {
 	return fmt.Errorf("unknown output format %q (want one of %s)", format, strings.Join(Formats(), ", "))
 }
 
+// ShowsSourceLines reports whether the format prints findings' source
+// lines (Finding.SourceLine): a run for another format need not keep the
+// text of its files.
+func ShowsSourceLines(format string) bool { return format == "text" }
+
 // shownFindings is r.Findings in their order, without the suppressed ones
 // unless the user asked to see them.
 func shownFindings(r *finding.Report, opts Options) []finding.Finding {

@@ -422,3 +422,25 @@ func TestShowSuppressed(t *testing.T) {
 		}
 	}
 }
+
+// TestSourceLinesOnlyWhereShown: a run for a format that does not show
+// source lines drops the files' text (lint.Config.NoSourceLines), so such a
+// format must print the same report whether findings carry their lines or
+// not, and the text format must show them.
+func TestSourceLinesOnlyWhereShown(t *testing.T) {
+	for _, format := range Formats() {
+		with := fullReport()
+		without := fullReport()
+		for i := range without.Findings {
+			without.Findings[i].SourceLine, without.Findings[i].SourceColumn = "", 0
+		}
+		a, b := render(t, format, with, Options{}), render(t, format, without, Options{})
+		if ShowsSourceLines(format) {
+			if a == b {
+				t.Errorf("%s: the report is the same without source lines, yet ShowsSourceLines says it shows them", format)
+			}
+		} else if a != b {
+			t.Errorf("%s: the report changes with source lines, yet ShowsSourceLines says it does not show them:\n%s", format, firstDifference(a, b))
+		}
+	}
+}

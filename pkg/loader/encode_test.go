@@ -28,6 +28,12 @@ func encodeFirstDocument(data []byte) (out []byte, parsed bool, err error) {
 		}
 		return nil, false, err
 	}
+	out, err = encodeTestDocument(&doc, data)
+	return out, true, err
+}
+
+// encodeTestDocument converts doc, read from data, into JSON.
+func encodeTestDocument(doc *yaml.Node, data []byte) ([]byte, error) {
 	e := &encoder{
 		maxDepth:   10000,
 		nodeBudget: 2*len(data) + 10000,
@@ -36,8 +42,7 @@ func encodeFirstDocument(data []byte) (out []byte, parsed bool, err error) {
 
 		nonSpecific: nonSpecificTags(data),
 	}
-	out, err = e.encodeNode(&doc)
-	return out, true, err
+	return e.encodeNode(doc)
 }
 
 // decodeJSON reads a JSON text into a comparable value, keeping numbers as
@@ -160,6 +165,14 @@ func checkSameAsKubectl(t testing.TB, input string) {
 	data := []byte(input)
 	want, wantErr := sigsyaml.YAMLToJSON(data)
 	got, parsed, gotErr := encodeFirstDocument(data)
+	if fast, ok := fastDocument(data); ok && fast != nil {
+		// The fast reader's tree converts as go-yaml's does, and so as
+		// sigs.k8s.io/yaml's below.
+		fastGot, fastErr := encodeTestDocument(fast, data)
+		if !bytes.Equal(fastGot, got) || (fastErr == nil) != (gotErr == nil) {
+			t.Fatalf("YAML %q: the fast reader converts to %s (%v), go-yaml's tree to %s (%v)", input, fastGot, fastErr, got, gotErr)
+		}
+	}
 	if !parsed {
 		// go.yaml.in/yaml/v3 rejects some streams that yaml v2 accepts
 		// (and the reverse); the loader reports those as syntax errors.

@@ -577,7 +577,9 @@ func nonSpecificTags(text []byte) map[Pos]bool {
 			anchor, inAnchor, sep = Pos{}, false, true
 			i += size
 			continue
-		case r == ' ' || r == '\t':
+		case r == ' ' || r == '\t' || r == '\ufeff' && here.Column == 1:
+			// go-yaml's scanner skips a BOM that starts a line, as a
+			// character of its own.
 			inAnchor, sep = false, true
 		case r == '&' && sep:
 			anchor, inAnchor, sep = here, true, false

@@ -173,7 +173,7 @@ func (p *fastParser) block(li, pos, parent int, inline bool) (*yaml.Node, int, b
 		}
 		return p.after(n, li, parent)
 	}
-	if !plainStart(p.src, pos, end) {
+	if !plainStart(p.src, pos, end, false) {
 		return nil, 0, false
 	}
 	t := end
@@ -322,7 +322,7 @@ func (p *fastParser) key(li, pos int) (*yaml.Node, int, bool) {
 		}
 		return k, -1, true
 	}
-	if !plainStart(p.src, pos, end) {
+	if !plainStart(p.src, pos, end, false) {
 		return nil, 0, false
 	}
 	for i := pos; i < end; i++ {
@@ -345,11 +345,14 @@ func (p *fastParser) key(li, pos int) (*yaml.Node, int, bool) {
 
 // plainStart reports whether a plain scalar may start at pos: not with an
 // indicator, save "-", "?" and ":" followed by a character that is not a
-// space.
-func plainStart(src []byte, pos, end int) bool {
+// space (nor, in a flow collection, a flow indicator).
+func plainStart(src []byte, pos, end int, inFlow bool) bool {
 	switch src[pos] {
 	case '-', '?', ':':
-		return pos+1 < end && src[pos+1] != ' '
+		if pos+1 == end || src[pos+1] == ' ' {
+			return false
+		}
+		return !inFlow || bytes.IndexByte([]byte(",[]{}"), src[pos+1]) < 0
 	case ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`':
 		return false
 	}
@@ -473,7 +476,7 @@ func (p *fastParser) flowScalar(li, pos, end int) (*yaml.Node, int, bool) {
 	if c := p.src[pos]; c == '"' || c == '\'' {
 		return p.quoted(li, pos)
 	}
-	if !plainStart(p.src, pos, end) {
+	if !plainStart(p.src, pos, end, true) {
 		return nil, 0, false
 	}
 	i := pos

@@ -345,10 +345,15 @@ func (p *fastParser) key(li, pos int) (*yaml.Node, int, bool) {
 
 // plainStart reports whether a plain scalar may start at pos: not with an
 // indicator, save "-", "?" and ":" followed by a character that is not a
-// space (nor, in a flow collection, a flow indicator).
+// space; in a flow collection only "-", followed by no flow indicator.
 func plainStart(src []byte, pos, end int, inFlow bool) bool {
 	switch src[pos] {
-	case '-', '?', ':':
+	case '?', ':':
+		if inFlow {
+			return false // go-yaml's scanner takes them for indicators there
+		}
+		return pos+1 < end && src[pos+1] != ' '
+	case '-':
 		if pos+1 == end || src[pos+1] == ' ' {
 			return false
 		}

@@ -111,6 +111,14 @@ func (x *explicitEntries) UnmarshalYAML(unmarshal func(any) error) error {
 	return nil
 }
 
+func isCollection(v any) bool {
+	switch v.(type) {
+	case map[any]any, []any:
+		return true
+	}
+	return false
+}
+
 // duplicateKey returns a key that a mapping of v names twice once keys are
 // strings.
 func duplicateKey(v any) (string, bool) {
@@ -182,9 +190,15 @@ func checkSameAsKubectl(t testing.TB, input string) {
 	if wantErr == nil {
 		var x explicitEntries
 		if err := yamlv2.Unmarshal(data, &x); err != nil {
-			t.Fatalf("YAML %q: converts, but not into explicit entries: %v", input, err)
+			// yaml v2 will not hand some top-level scalars (a quoted "~")
+			// to an Unmarshaler; a scalar has no keys to repeat.
+			var v any
+			if yamlv2.Unmarshal(data, &v) != nil || isCollection(v) {
+				t.Fatalf("YAML %q: converts, but not into explicit entries: %v", input, err)
+			}
+		} else {
+			dup, hasDup = duplicateKey(x)
 		}
-		dup, hasDup = duplicateKey(x)
 	}
 	gotDup := gotErr != nil && strings.Contains(gotErr.Error(), "already defined at line")
 	switch {

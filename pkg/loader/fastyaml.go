@@ -473,7 +473,11 @@ func (p *fastParser) flow(li, pos int) (*yaml.Node, int, bool) {
 	}
 }
 
-// flowScalar reads a scalar inside a flow collection.
+// flowScalar reads a scalar inside a flow collection. Plain ones are held
+// to a narrow alphabet (letters, digits, "-", ".", "_", "/" and inner
+// spaces, not starting with "-" unless a letter or digit follows): the
+// scanner's rules for plain scalars in flow context have corners (the
+// fuzzer found "?" and ":" in them) that manifests do not need.
 func (p *fastParser) flowScalar(li, pos, end int) (*yaml.Node, int, bool) {
 	if pos >= end {
 		return nil, 0, false
@@ -481,28 +485,29 @@ func (p *fastParser) flowScalar(li, pos, end int) (*yaml.Node, int, bool) {
 	if c := p.src[pos]; c == '"' || c == '\'' {
 		return p.quoted(li, pos)
 	}
-	if !plainStart(p.src, pos, end, true) {
+	if c := p.src[pos]; !flowPlain(c) || c == '-' && (pos+1 == end || !isAlnum(p.src[pos+1])) {
 		return nil, 0, false
 	}
 	i := pos
-	for ; i < end; i++ {
-		switch p.src[i] {
-		case ',', '[', ']', '{', '}', '#', ':', '\'', '"':
-			goto done
-		}
+	for i < end && (flowPlain(p.src[i]) || p.src[i] == ' ') {
+		i++
 	}
-done:
-	if i == end {
-		return nil, 0, false // the collection does not close on this line
+	if i == end || p.src[i] != ',' && p.src[i] != ']' && p.src[i] != '}' && p.src[i] != ':' {
+		return nil, 0, false // another character, or no end on this line
 	}
 	t := i
 	for t > pos && p.src[t-1] == ' ' {
 		t--
 	}
-	if t == pos {
-		return nil, 0, false
-	}
 	return p.plain(li, pos, t), i, true
+}
+
+func flowPlain(c byte) bool {
+	return isAlnum(c) || c == '-' || c == '.' || c == '_' || c == '/'
+}
+
+func isAlnum(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
 func skipSpaces(src []byte, i, end int) int {

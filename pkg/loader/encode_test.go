@@ -202,6 +202,10 @@ func checkSameAsKubectl(t testing.TB, input string) {
 	}
 	gotDup := gotErr != nil && strings.Contains(gotErr.Error(), "already defined at line")
 	switch {
+	case wantErr != nil && gotErr == nil && string(got) == "null":
+		// go-yaml v3 reads no value where yaml v2 stops at a character
+		// (a tab before a comment): neither holds an object to lint.
+		return
 	case wantErr != nil && gotErr == nil:
 		t.Fatalf("YAML %q: sigs.k8s.io/yaml fails (%v) but the encoder gives %s", input, wantErr, got)
 	case wantErr != nil:

@@ -204,3 +204,21 @@ func SetFastPath(on bool) func() {
 	fastPath = on
 	return func() { fastPath = old }
 }
+
+// TestParseUsesTheFastReader: Parse hands plain block YAML to the fast
+// reader (half of go-yaml's allocations or fewer), and a document that
+// holds an ignore marker to go-yaml, whose comments suppression reads.
+func TestParseUsesTheFastReader(t *testing.T) {
+	plain := []byte("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: b\n  c: d\n  e: [f, g]\n")
+	marked := append([]byte("# salint:ignore SA001\n"), plain...)
+	allocs := func(text []byte, fast bool) float64 {
+		defer SetFastPath(fast)()
+		return testing.AllocsPerRun(20, func() { Parse("f.yaml", text, Options{}) })
+	}
+	if on, off := allocs(plain, true), allocs(plain, false); on*2 > off {
+		t.Errorf("plain YAML: %.0f allocations with the fast reader, %.0f without: it is not used", on, off)
+	}
+	if on, off := allocs(marked, true), allocs(marked, false); on != off {
+		t.Errorf("a document with an ignore marker: %.0f allocations with the fast reader, %.0f without: it should go to go-yaml", on, off)
+	}
+}

@@ -6,8 +6,11 @@ package report
 
 import (
 	"bufio"
+	"cmp"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/salint/salint/pkg/finding"
@@ -128,4 +131,30 @@ func sourceTag(f finding.Finding) string {
 		return "helm: " + src.Root
 	}
 	return src.Type + ": " + src.Root
+}
+
+// ruleCount is how many reported findings one rule has.
+type ruleCount struct {
+	id, name string
+	count    int
+}
+
+// ruleCounts is the summary's count by rule, with the rules' names: the
+// rule with most findings first, rules with as many in ID order. A rule
+// without findings is left out.
+func ruleCounts(r *finding.Report) []ruleCount {
+	names := map[string]string{}
+	for _, f := range r.Findings {
+		if f.Rule != nil {
+			names[f.Rule.ID] = f.Rule.Name
+		}
+	}
+	counts := make([]ruleCount, 0, len(r.Summary.ByRule))
+	for _, id := range slices.Sorted(maps.Keys(r.Summary.ByRule)) {
+		if n := r.Summary.ByRule[id]; n > 0 {
+			counts = append(counts, ruleCount{id: id, name: names[id], count: n})
+		}
+	}
+	slices.SortStableFunc(counts, func(a, b ruleCount) int { return cmp.Compare(b.count, a.count) })
+	return counts
 }

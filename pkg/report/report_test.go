@@ -85,6 +85,7 @@ func fullReport() *finding.Report {
 			BySeverity: map[finding.Severity]int{
 				finding.Critical: 2, finding.High: 1, finding.Medium: 1, finding.Low: 1, finding.Info: 2,
 			},
+			ByRule: map[string]int{"SA070": 1, "SA041": 1, "SA020": 1, "SA012": 1, "SA010": 1, "SA003": 2},
 		},
 		Rules: []*finding.Rule{ruleDefaultSA, ruleUndefinedSA, ruleAutomount, ruleSAAutomount,
 			ruleLegacySecret, ruleClusterAdmin, ruleDeleteEvents, ruleDangerousToken},
@@ -196,6 +197,7 @@ func escapingReport() *finding.Report {
 			BySeverity: map[finding.Severity]int{
 				finding.Critical: 1, finding.High: 1, finding.Medium: 1, finding.Low: 1, finding.Info: 1,
 			},
+			ByRule: map[string]int{"SA041": 1, "SA020": 1, "SA010": 1, "SA003": 2},
 		},
 		Rules: []*finding.Rule{ruleUndefinedSA, ruleAutomount, ruleLegacySecret, ruleClusterAdmin},
 		Findings: []finding.Finding{
@@ -232,6 +234,7 @@ func unrootedReport() *finding.Report {
 		Summary: finding.Summary{
 			Files: 2, Documents: 2, Objects: 1, Errors: 1, Findings: 1,
 			BySeverity: map[finding.Severity]int{finding.Medium: 1},
+			ByRule:     map[string]int{"SA010": 1},
 		},
 		Rules: []*finding.Rule{ruleAutomount},
 		Findings: []finding.Finding{{

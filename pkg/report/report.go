@@ -1,7 +1,8 @@
-// Package report prints a finding.Report: text for people, JSON for scripts,
-// SARIF for code scanning and GitHub Actions workflow commands for pull
-// request annotations. It owns the output formats only; it knows
-// nothing of YAML, Rego or flags, and never reorders what it is given.
+// Package report prints a finding.Report: text for people (compact: one
+// line per finding), JSON for scripts, SARIF for code scanning and GitHub
+// Actions workflow commands for pull request annotations. It owns the
+// output formats only; it knows nothing of YAML, Rego or flags, and never
+// reorders what it is given.
 package report
 
 import (
@@ -38,12 +39,13 @@ var formats = []struct {
 	format
 }{
 	{"text", textFormat{}},
+	{"compact", compactFormat{}},
 	{"json", jsonFormat{}},
 	{"sarif", sarifFormat{}},
 	{"github", githubFormat{}},
 }
 
-// Formats lists the supported formats: text, json, sarif, github.
+// Formats lists the supported formats: text, compact, json, sarif, github.
 func Formats() []string {
 	names := make([]string, len(formats))
 	for i, f := range formats {

@@ -267,10 +267,10 @@ func goldenCases() []goldenCase {
 	return []goldenCase{
 		{"full", fullReport, fullOptions, Formats()},
 		{"full-suppressed", fullReport, suppressed, Formats()},
-		{"full-color", fullReport, color, []string{"text"}},
+		{"full-color", fullReport, color, []string{"text", "compact"}},
 		{"clean", cleanReport, Options{WorkDir: "/home/dev/manifests"}, Formats()},
-		{"unrooted", unrootedReport, Options{}, []string{"text", "sarif", "github"}},
-		{"escaping", escapingReport, Options{WorkDir: "/src/repo"}, []string{"text", "github"}},
+		{"unrooted", unrootedReport, Options{}, []string{"text", "compact", "sarif", "github"}},
+		{"escaping", escapingReport, Options{WorkDir: "/src/repo"}, []string{"text", "compact", "github"}},
 	}
 }
 
@@ -333,7 +333,7 @@ func firstDifference(want, got string) string {
 }
 
 func TestFormats(t *testing.T) {
-	if got, want := Formats(), []string{"text", "json", "sarif", "github"}; !slices.Equal(got, want) {
+	if got, want := Formats(), []string{"text", "compact", "json", "sarif", "github"}; !slices.Equal(got, want) {
 		t.Errorf("Formats() = %q, want %q", got, want)
 	}
 }
@@ -345,7 +345,7 @@ func TestWriteRejects(t *testing.T) {
 		report  *finding.Report
 		wantErr string
 	}{
-		{"unknown format", "xml", cleanReport(), `unknown output format "xml" (want one of text, json, sarif, github)`},
+		{"unknown format", "xml", cleanReport(), `unknown output format "xml" (want one of text, compact, json, sarif, github)`},
 		{"format names are exact", "JSON", cleanReport(), `unknown output format "JSON"`},
 		{"empty format", "", cleanReport(), `unknown output format ""`},
 		{"no report", "text", nil, "no report"},

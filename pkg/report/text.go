@@ -49,7 +49,7 @@ func (textFormat) render(buf *bufio.Writer, r *finding.Report, opts Options) err
 	return nil
 }
 
-// writeTextSummary ends the text format: the summary line, then
+// writeTextSummary ends the text and compact formats: the summary line, then
 // the findings by rule when there are any.
 func writeTextSummary(buf *bufio.Writer, r *finding.Report) {
 	buf.WriteString(summaryLine(r.Summary) + "\n")
@@ -82,7 +82,8 @@ func (p textPrinter) finding(f finding.Finding) {
 	}
 }
 
-// header is the line that starts a finding's block.
+// header is the line that starts a finding's block, and the whole of it in
+// the compact format.
 func (p textPrinter) header(f finding.Finding) string {
 	id, name := ruleOf(f)
 	// The object ends the line, as SPEC §3 puts it; what qualifies the

@@ -156,7 +156,7 @@ func TestByRule(t *testing.T) {
 	if got := byRuleLine(fullReport()); got != line {
 		t.Errorf("byRuleLine =\n %q\nwant\n %q", got, line)
 	}
-	for _, format := range []string{"text"} {
+	for _, format := range []string{"text", "compact"} {
 		if out := render(t, format, fullReport(), fullOptions); !strings.HasSuffix(out, "\n"+line+"\n") {
 			t.Errorf("%s output does not end with the findings by rule:\n%s", format, out)
 		}

@@ -114,7 +114,7 @@ func lintCommand(ctx context.Context, o *Options, cfg *config.Config, eng *engin
 		MinSeverity:    o.MinSeverity,
 		TuneGC:         os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "",
 		FollowSymlinks: o.FollowSymlinks,
-		NoSourceLines:  !report.ShowsSourceLines(o.Format),
+		NoSourceLines:  !showsSourceLines(o.Reports),
 		Charts:         charts{o: o, cfg: cfg},
 		Kustomizations: kustomizations{o: o},
 	}
@@ -159,28 +159,82 @@ func lintCommand(ctx context.Context, o *Options, cfg *config.Config, eng *engin
 	ropts := report.Options{SARIFRoot: root, SARIFCategory: o.SARIFCategory, WorkDir: wd, ShowSuppressed: o.ShowSuppressed}
 	ropts.StepSummary = env.Getenv("GITHUB_STEP_SUMMARY")
 
-	if o.Output != "" && o.Output != "-" {
-		f, err := createOutput(o.Output, rep.Inputs)
-		if err != nil {
-			return ExitError, fmt.Errorf("creating the report: %w", err)
-		}
-		if err := report.Write(f, o.Format, rep, ropts); err != nil {
-			f.abort()
-			return ExitError, fmt.Errorf("writing the report: %w", err)
-		}
-		if err := f.commit(); err != nil {
-			return ExitError, fmt.Errorf("writing the report %s: %w", o.Output, err)
-		}
-	} else {
-		ropts.Color = env.StdoutIsTerminal && env.Getenv("NO_COLOR") == "" && !o.NoColor
-		if err := report.Write(env.Stdout, o.Format, rep, ropts); err != nil {
-			return ExitError, fmt.Errorf("writing the report: %w", err)
-		}
+	if err := writeReports(o, rep, ropts, env); err != nil {
+		return ExitError, err
 	}
 	if o.WriteBaseline != "" && len(rep.Errors) == 0 {
 		return ExitOK, nil // the findings are now the accepted baseline
 	}
 	return exitCode(rep, o), nil
+}
+
+// showsSourceLines says whether any of the reports prints source lines,
+// which the run must then keep.
+func showsSourceLines(reports []ReportOutput) bool {
+	for _, r := range reports {
+		if report.ShowsSourceLines(r.Format) {
+			return true
+		}
+	}
+	return false
+}
+
+// writeReports writes every report of the run from the same findings, in
+// the order given. A report that fails leaves its file as it was and the
+// others are still written; each failure is an error naming the report.
+// The step summary is appended once, by the first github report whose
+// file could be created.
+func writeReports(o *Options, rep *finding.Report, ropts report.Options, env Env) error {
+	var failed []error
+	type target struct {
+		ReportOutput
+		file *outputFile // nil for standard output
+	}
+	var targets []target
+	for _, out := range o.Reports {
+		if out.File == "" {
+			targets = append(targets, target{ReportOutput: out})
+			continue
+		}
+		f, err := createOutput(out.File, rep.Inputs)
+		if err != nil {
+			failed = append(failed, fmt.Errorf("writing the %s report %s: %w", out.Format, out.File, err))
+			continue
+		}
+		targets = append(targets, target{out, f})
+	}
+	summary := ropts.StepSummary
+	for _, t := range targets {
+		opts := ropts
+		opts.StepSummary = ""
+		if t.Format == "github" {
+			opts.StepSummary, summary = summary, ""
+		}
+		if t.file == nil {
+			opts.Color = env.StdoutIsTerminal && env.Getenv("NO_COLOR") == "" && !o.NoColor
+			if err := report.Write(env.Stdout, t.Format, rep, opts); err != nil {
+				failed = append(failed, fmt.Errorf("writing the %s report to standard output: %w", t.Format, err))
+			}
+			continue
+		}
+		err := report.Write(t.file, t.Format, rep, opts)
+		if err != nil {
+			t.file.abort()
+		} else {
+			err = t.file.commit()
+		}
+		if err != nil {
+			failed = append(failed, fmt.Errorf("writing the %s report %s: %w", t.Format, t.File, err))
+		}
+	}
+	if len(failed) == 0 {
+		return nil
+	}
+	// Main prints the last failure; the others are printed here.
+	for _, err := range failed[:len(failed)-1] {
+		fmt.Fprintf(env.Stderr, "salint: %v\n", err)
+	}
+	return failed[len(failed)-1]
 }
 
 // writeBaseline records the findings the manifests do not suppress (a

@@ -41,7 +41,7 @@ func TestGolden(t *testing.T) {
 		if !c.IsDir() {
 			continue
 		}
-		for _, format := range []string{"text", "json", "sarif", "github"} {
+		for _, format := range []string{"text", "compact", "json", "sarif", "github"} {
 			t.Run(c.Name()+"/"+format, func(t *testing.T) {
 				out, stderr, code := runSalint(t, "", "-f", format, filepath.Join("testdata/manifests", c.Name()))
 				if code == ExitError {

@@ -6,7 +6,9 @@ package cli
 import (
 	"fmt"
 	"io"
+	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -39,10 +41,17 @@ const (
 
 // Options is a parsed command line.
 type Options struct {
-	Command     Command
-	Paths       []string
-	Format      string
-	Output      string
+	Command Command
+	Paths   []string
+	// Reports are what a lint run writes, in the order of the --format
+	// flags: the text report on standard output unless they say otherwise.
+	Reports []ReportOutput
+	// Format is --format when given once: the format of `salint rules`.
+	Format string
+	// Output is --output: the file of the report whose --format names none.
+	Output string
+	// formatArgs are the --format flags as given, FORMAT or FORMAT=FILE.
+	formatArgs  []string
 	FailOn      finding.Severity
 	FailOnNone  bool
 	MinSeverity finding.Severity
@@ -91,6 +100,29 @@ type Options struct {
 	ReleaseNameSet, KubeVersionSet bool
 }
 
+// ReportOutput is one report of a lint run: its format, and the file it
+// is written to, "" for standard output.
+type ReportOutput struct {
+	Format string
+	File   string
+}
+
+// OutputFiles are the files the run writes: each report's file, in the
+// order given, then the --write-baseline file; never standard output.
+// They are written only after every input was read.
+func (o *Options) OutputFiles() []string {
+	var files []string
+	for _, r := range o.Reports {
+		if r.File != "" {
+			files = append(files, r.File)
+		}
+	}
+	if o.WriteBaseline != "" {
+		files = append(files, o.WriteBaseline)
+	}
+	return files
+}
+
 // usageError is a command line salint cannot act on.
 type usageError struct{ msg string }
 
@@ -115,6 +147,8 @@ Examples:
   salint --values prod-values.yaml --set image.tag=1.2 charts/web
   helm template my-chart | salint -
   salint -f sarif -o salint.sarif .
+  salint -f sarif=salint.sarif -f github -f json=salint.json .
+  salint -f compact ./deploy
   salint --fail-on high --min-severity medium manifests/
 
 Exit status: 0 no finding at or above --fail-on, 1 such findings, 2 usage or input errors.
@@ -153,6 +187,12 @@ func Parse(args []string) (*Options, error) {
 		return o, nil
 	}
 	rest := fs.Args()
+	if len(o.formatArgs) > 1 && o.Command != CmdLint {
+		return nil, usagef("--format may be given once for salint %s", o.Command)
+	}
+	if len(o.formatArgs) == 1 {
+		o.Format = o.formatArgs[0]
+	}
 	switch o.Command {
 	case CmdRules:
 		o.RuleFormat = o.Format
@@ -177,15 +217,13 @@ func Parse(args []string) (*Options, error) {
 	case CmdVersion:
 		return o, nil
 	}
-	if o.Format == "" {
-		o.Format = "text"
+	reports, err := parseReports(o.formatArgs, o.Output)
+	if err != nil {
+		return nil, err
 	}
-	known := false
-	for _, f := range report.Formats() {
-		known = known || f == o.Format
-	}
-	if !known {
-		return nil, usagef("unknown format %q (want %s)", o.Format, strings.Join(report.Formats(), ", "))
+	o.Reports = reports
+	if err := checkOutputFiles(o); err != nil {
+		return nil, err
 	}
 	o.FailOnSet = fs.Changed("fail-on")
 	o.ReleaseNameSet, o.KubeVersionSet = fs.Changed("release-name"), fs.Changed("kube-version")
@@ -202,7 +240,7 @@ func Parse(args []string) (*Options, error) {
 	} else {
 		sev, err := finding.ParseSeverity(failOn)
 		if err != nil {
-			return nil, usagef("--fail-on: %v", err)
+			return nil, usagef("--fail-on: unknown severity %q (want none, info, low, medium, high, critical)", failOn)
 		}
 		o.FailOn = sev
 	}
@@ -238,8 +276,9 @@ func flagSet(o *Options, failOn, minSeverity *string, help, version *bool) *pfla
 	fs := pflag.NewFlagSet("salint", pflag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.SortFlags = false
-	fs.StringVarP(&o.Format, "format", "f", "", "output format: "+strings.Join(report.Formats(), ", ")+" (default text; for rules: text, json, markdown)")
-	fs.StringVarP(&o.Output, "output", "o", "", "write the report to `FILE` instead of standard output")
+	fs.StringArrayVarP(&o.formatArgs, "format", "f", nil, "write a report as `FORMAT[=FILE]`, FORMAT one of "+strings.Join(report.Formats(), ", ")+
+		" (default text); FILE - is standard output, and the report without FILE goes to --output or standard output; repeatable, one report each (for rules, once: text, json, markdown)")
+	fs.StringVarP(&o.Output, "output", "o", "", "write the report to `FILE` instead of standard output (with several --format, the one that names no FILE)")
 	fs.StringVar(failOn, "fail-on", "low", "exit 1 when a finding is at or above this severity (none, info, low, medium, high, critical)")
 	fs.StringVar(minSeverity, "min-severity", "info", "report only findings at or above this severity")
 	fs.BoolVar(&o.FailIfNoObjects, "fail-if-no-objects", false, "exit 2 when the input holds no Kubernetes object to check (e.g. empty standard input)")
@@ -275,4 +314,94 @@ func Usage() string {
 	var s1, s2 string
 	var b1, b2 bool
 	return usageText + flagSet(&Options{}, &s1, &s2, &b1, &b2).FlagUsages()
+}
+
+// parseReports reads the --format flags, FORMAT or FORMAT=FILE, into the
+// reports of a lint run. A FILE "-" is standard output; a format without
+// one goes to output (--output) if given, else to standard output.
+func parseReports(specs []string, output string) ([]ReportOutput, error) {
+	if len(specs) == 0 {
+		specs = []string{"text"}
+	}
+	var reports []ReportOutput
+	var unnamed []string // formats that name no file of their own
+	for _, spec := range specs {
+		format, file, named := strings.Cut(spec, "=")
+		if !slices.Contains(report.Formats(), format) {
+			return nil, usagef("unknown format %q (want %s)", format, strings.Join(report.Formats(), ", "))
+		}
+		if named && file == "" {
+			return nil, usagef("--format %s names no file (write %s=- for standard output)", spec, format)
+		}
+		if !named {
+			unnamed = append(unnamed, format)
+			file = output
+		}
+		if file == "-" {
+			file = ""
+		}
+		reports = append(reports, ReportOutput{Format: format, File: file})
+	}
+	if output != "" {
+		switch {
+		case len(unnamed) == 0:
+			return nil, usagef("--output %s is for no report: every --format names its own file", output)
+		case len(unnamed) > 1:
+			return nil, usagef("--output takes one report, but %s name no file of their own (write FORMAT=FILE)", joinAnd(unnamed))
+		}
+	}
+	var toStdout []string
+	for _, r := range reports {
+		if r.File == "" {
+			toStdout = append(toStdout, r.Format)
+		}
+	}
+	if len(toStdout) > 1 {
+		return nil, usagef("only one report can go to standard output, but %s would (write FORMAT=FILE)", joinAnd(toStdout))
+	}
+	return reports, nil
+}
+
+// checkOutputFiles refuses two outputs to one file, and a report written
+// over the baseline the run reads.
+func checkOutputFiles(o *Options) error {
+	type output struct{ what, file string }
+	var outs []output
+	for _, r := range o.Reports {
+		if r.File != "" {
+			outs = append(outs, output{"the " + r.Format + " report", r.File})
+		}
+	}
+	if o.WriteBaseline != "" {
+		outs = append(outs, output{"--write-baseline", o.WriteBaseline})
+	}
+	seen := map[string]string{}
+	for _, out := range outs {
+		key := samePath(out.file)
+		if first, ok := seen[key]; ok {
+			return usagef("%s and %s would both be written to %s", first, out.what, out.file)
+		}
+		seen[key] = out.what
+	}
+	if what, ok := seen[samePath(o.Baseline)]; ok && o.Baseline != "" {
+		return usagef("%s would be written over the --baseline %s it reads", what, o.Baseline)
+	}
+	return nil
+}
+
+// samePath is name made comparable with another path to the same file:
+// absolute and clean (links are not followed).
+func samePath(name string) string {
+	if abs, err := filepath.Abs(name); err == nil {
+		return abs
+	}
+	return filepath.Clean(name)
+}
+
+// joinAnd is "a", "a and b", "a, b and c".
+func joinAnd(items []string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
 }

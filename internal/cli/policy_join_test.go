@@ -37,7 +37,7 @@ func TestPolicyJoinsKinds(t *testing.T) {
 		for _, r := range want[1:] {
 			lines = append(lines, fmt.Sprintf("    via %s:%d:%d: %s", r.file, r.line, r.column, r.message))
 		}
-		if n := strings.Count(out, "ACME002"); n != 1 {
+		if n := strings.Count(out, ": HIGH ACME002 "); n != 1 {
 			t.Errorf("%d ACME002 findings, want 1:\n%s", n, out)
 		}
 		for _, l := range lines {

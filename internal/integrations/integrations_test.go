@@ -308,8 +308,15 @@ func TestActionRunsSalint(t *testing.T) {
 				t.Fatal(err)
 			}
 			outputs := filepath.Join(temp, "github_output")
+			// The step runs salint once: the report and the count come
+			// from one run, so the tree is linted once.
+			runs, wrapper := filepath.Join(t.TempDir(), "runs"), filepath.Join(t.TempDir(), "salint")
+			wrap := "#!" + bash + "\necho run >> '" + runs + "'\nexec '" + filepath.Join(bin, "salint") + "' \"$@\"\n"
+			if err := os.WriteFile(wrapper, []byte(wrap), 0o755); err != nil {
+				t.Fatal(err)
+			}
 			env := map[string]string{
-				"SALINT": filepath.Join(bin, "salint"), "SALINT_PATH": manifests,
+				"SALINT": wrapper, "SALINT_PATH": manifests,
 				"SALINT_OUTPUT": "", "SALINT_FAIL_ON": "", "SALINT_CONFIG": "", "SALINT_ARGS": "",
 				"RUNNER_TEMP": temp, "GITHUB_OUTPUT": outputs,
 			}
@@ -334,6 +341,9 @@ func TestActionRunsSalint(t *testing.T) {
 			}
 			if status != tc.wantStatus {
 				t.Errorf("exit status %d, want %d; stderr:\n%s", status, tc.wantStatus, stderr.String())
+			}
+			if b, _ := os.ReadFile(runs); string(b) != "run\n" {
+				t.Errorf("salint ran %d times, want once", strings.Count(string(b), "run"))
 			}
 			b, err := os.ReadFile(outputs)
 			if err != nil {

@@ -215,13 +215,15 @@ type Summary struct {
 	Findings       int              `json:"findings"`
 	Suppressed     int              `json:"suppressed"`
 	BySeverity     map[Severity]int `json:"-"`
+	// ByRule counts Findings by rule ID; a rule without findings has no key.
+	ByRule map[string]int `json:"-"`
 }
 
 // CountFindings sets the summary's finding counts from r.Findings:
-// suppressed ones apart, the others in total and by severity.
+// suppressed ones apart, the others in total, by severity and by rule.
 func (r *Report) CountFindings() {
 	s := &r.Summary
-	s.Findings, s.Suppressed, s.BySeverity = 0, 0, map[Severity]int{}
+	s.Findings, s.Suppressed, s.BySeverity, s.ByRule = 0, 0, map[Severity]int{}, map[string]int{}
 	for _, f := range r.Findings {
 		if f.Suppressed {
 			s.Suppressed++
@@ -229,6 +231,9 @@ func (r *Report) CountFindings() {
 		}
 		s.Findings++
 		s.BySeverity[f.Severity]++
+		if f.Rule != nil {
+			s.ByRule[f.Rule.ID]++
+		}
 	}
 }
 

@@ -144,6 +144,9 @@ func writeStepSummary(w *bufio.Writer, r *finding.Report, shown []finding.Findin
 	var head strings.Builder
 	head.WriteString("## " + markdownCell(toolName(r.Tool)) + ": " + count(s.Findings, "finding") + "\n\n")
 	head.WriteString(markdownCell(summaryLine(s)) + "\n\n")
+	if line := byRuleLine(r); line != "" {
+		head.WriteString(markdownCell(line) + "\n\n")
+	}
 	head.WriteString("| critical | high | medium | low | info | suppressed |\n")
 	head.WriteString("| ---: | ---: | ---: | ---: | ---: | ---: |\n")
 	head.WriteString("|")

@@ -17,7 +17,8 @@ import (
 
 // TestTextNeverStartsAWorkflowCommand: a GitHub Actions runner reads any
 // log line that starts with "::" (after white space) as a command, so the
-// text format, run by the action with format: text, must start no line so.
+// text format, run by the action with format: text, and the compact
+// format must start no line so.
 func TestTextNeverStartsAWorkflowCommand(t *testing.T) {
 	files := []string{
 		"::warning title=Forged::All clear.yaml",
@@ -39,16 +40,18 @@ func TestTextNeverStartsAWorkflowCommand(t *testing.T) {
 		r.Errors = append(r.Errors, finding.InputError{Location: finding.Location{File: f}, Message: "::error::bad"})
 	}
 	r.Notes = []string{"::error::note"}
-	for _, opts := range []Options{{}, {Color: true}} {
-		out := render(t, "text", r, opts)
-		for _, line := range strings.Split(out, "\n") {
-			plain := strings.ReplaceAll(line, ansiBold, "") // a runner may strip colour
-			if strings.HasPrefix(strings.TrimLeftFunc(plain, unicode.IsSpace), "::") {
-				t.Errorf("line starts a workflow command: %q", line)
+	for _, format := range []string{"text", "compact"} {
+		for _, opts := range []Options{{}, {Color: true}} {
+			out := render(t, format, r, opts)
+			for _, line := range strings.Split(out, "\n") {
+				plain := strings.ReplaceAll(line, ansiBold, "") // a runner may strip colour
+				if strings.HasPrefix(strings.TrimLeftFunc(plain, unicode.IsSpace), "::") {
+					t.Errorf("%s: line starts a workflow command: %q", format, line)
+				}
 			}
-		}
-		if !opts.Color && !strings.Contains(out, "./::warning title=Forged::All clear.yaml:1:1: MEDIUM") {
-			t.Errorf("the forged file name is not shown as ./ and itself:\n%s", out)
+			if !opts.Color && !strings.Contains(out, "./::warning title=Forged::All clear.yaml:1:1: MEDIUM") {
+				t.Errorf("%s: the forged file name is not shown as ./ and itself:\n%s", format, out)
+			}
 		}
 	}
 	if got := textPath("deploy/web.yaml"); got != "deploy/web.yaml" {
@@ -64,8 +67,8 @@ func TestTextNeverStartsAWorkflowCommand(t *testing.T) {
 var bidi = []rune{0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069, 0x200e, 0x200f, 0x061c, 0x2028, 0x2029}
 
 // TestBidiControlsAreReplaced: like control characters, bidi controls in
-// file names, messages and notes never reach the text output, the workflow
-// commands or the step summary.
+// file names, messages and notes never reach the text or compact output,
+// the workflow commands or the step summary.
 func TestBidiControlsAreReplaced(t *testing.T) {
 	var all strings.Builder
 	for _, r := range bidi {
@@ -84,8 +87,9 @@ func TestBidiControlsAreReplaced(t *testing.T) {
 	}
 	opts := Options{WorkDir: "/src", StepSummary: filepath.Join(t.TempDir(), "summary.md")}
 	outputs := map[string]string{
-		"text":   render(t, "text", r, opts),
-		"github": render(t, "github", r, opts),
+		"text":    render(t, "text", r, opts),
+		"compact": render(t, "compact", r, opts),
+		"github":  render(t, "github", r, opts),
 	}
 	summary, err := os.ReadFile(opts.StepSummary)
 	if err != nil {

@@ -2,6 +2,8 @@ package report
 
 import (
 	"bufio"
+	"maps"
+	"slices"
 
 	"github.com/salint/salint/pkg/finding"
 )
@@ -40,6 +42,14 @@ func (jsonFormat) render(buf *bufio.Writer, r *finding.Report, opts Options) err
 	w.beginObject()
 	for _, sev := range []finding.Severity{finding.Critical, finding.High, finding.Medium, finding.Low, finding.Info} {
 		w.intField(sev.String(), s.BySeverity[sev])
+	}
+	w.endObject()
+	w.key("byRule")
+	w.beginObject()
+	for _, id := range slices.Sorted(maps.Keys(s.ByRule)) {
+		if n := s.ByRule[id]; n > 0 {
+			w.intField(id, n)
+		}
 	}
 	w.endObject()
 	w.endObject()

@@ -53,8 +53,9 @@ func TestJSONKeyOrder(t *testing.T) {
 	tests := []keyOrder{
 		{"top level", out, []string{"schemaVersion", "tool", "summary", "findings", "errors", "skipped", "notes", "units"}},
 		{"tool", top["tool"], []string{"name", "version"}},
-		{"summary", top["summary"], []string{"files", "charts", "scenarios", "kustomizations", "documents", "objects", "skipped", "errors", "findings", "suppressed", "bySeverity"}},
+		{"summary", top["summary"], []string{"files", "charts", "scenarios", "kustomizations", "documents", "objects", "skipped", "errors", "findings", "suppressed", "bySeverity", "byRule"}},
 		{"bySeverity", decodeObject(t, top["summary"])["bySeverity"], []string{"critical", "high", "medium", "low", "info"}},
+		{"byRule", decodeObject(t, top["summary"])["byRule"], []string{"SA003", "SA010", "SA012", "SA020", "SA041", "SA070"}},
 	}
 	var findings []json.RawMessage
 	if err := json.Unmarshal(top["findings"], &findings); err != nil || len(findings) == 0 {

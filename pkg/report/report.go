@@ -1,13 +1,17 @@
-// Package report prints a finding.Report: text for people, JSON for scripts,
-// SARIF for code scanning and GitHub Actions workflow commands for pull
-// request annotations. It owns the output formats only; it knows
-// nothing of YAML, Rego or flags, and never reorders what it is given.
+// Package report prints a finding.Report: text for people (compact: one
+// line per finding), JSON for scripts, SARIF for code scanning and GitHub
+// Actions workflow commands for pull request annotations. It owns the
+// output formats only; it knows nothing of YAML, Rego or flags, and never
+// reorders what it is given.
 package report
 
 import (
 	"bufio"
+	"cmp"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/salint/salint/pkg/finding"
@@ -35,12 +39,13 @@ var formats = []struct {
 	format
 }{
 	{"text", textFormat{}},
+	{"compact", compactFormat{}},
 	{"json", jsonFormat{}},
 	{"sarif", sarifFormat{}},
 	{"github", githubFormat{}},
 }
 
-// Formats lists the supported formats: text, json, sarif, github.
+// Formats lists the supported formats: text, compact, json, sarif, github.
 func Formats() []string {
 	names := make([]string, len(formats))
 	for i, f := range formats {
@@ -128,4 +133,30 @@ func sourceTag(f finding.Finding) string {
 		return "helm: " + src.Root
 	}
 	return src.Type + ": " + src.Root
+}
+
+// ruleCount is how many reported findings one rule has.
+type ruleCount struct {
+	id, name string
+	count    int
+}
+
+// ruleCounts is the summary's count by rule, with the rules' names: the
+// rule with most findings first, rules with as many in ID order. A rule
+// without findings is left out.
+func ruleCounts(r *finding.Report) []ruleCount {
+	names := map[string]string{}
+	for _, f := range r.Findings {
+		if f.Rule != nil {
+			names[f.Rule.ID] = f.Rule.Name
+		}
+	}
+	counts := make([]ruleCount, 0, len(r.Summary.ByRule))
+	for _, id := range slices.Sorted(maps.Keys(r.Summary.ByRule)) {
+		if n := r.Summary.ByRule[id]; n > 0 {
+			counts = append(counts, ruleCount{id: id, name: names[id], count: n})
+		}
+	}
+	slices.SortStableFunc(counts, func(a, b ruleCount) int { return cmp.Compare(b.count, a.count) })
+	return counts
 }

@@ -85,6 +85,7 @@ func fullReport() *finding.Report {
 			BySeverity: map[finding.Severity]int{
 				finding.Critical: 2, finding.High: 1, finding.Medium: 1, finding.Low: 1, finding.Info: 2,
 			},
+			ByRule: map[string]int{"SA070": 1, "SA041": 1, "SA020": 1, "SA012": 1, "SA010": 1, "SA003": 2},
 		},
 		Rules: []*finding.Rule{ruleDefaultSA, ruleUndefinedSA, ruleAutomount, ruleSAAutomount,
 			ruleLegacySecret, ruleClusterAdmin, ruleDeleteEvents, ruleDangerousToken},
@@ -196,6 +197,7 @@ func escapingReport() *finding.Report {
 			BySeverity: map[finding.Severity]int{
 				finding.Critical: 1, finding.High: 1, finding.Medium: 1, finding.Low: 1, finding.Info: 1,
 			},
+			ByRule: map[string]int{"SA041": 1, "SA020": 1, "SA010": 1, "SA003": 2},
 		},
 		Rules: []*finding.Rule{ruleUndefinedSA, ruleAutomount, ruleLegacySecret, ruleClusterAdmin},
 		Findings: []finding.Finding{
@@ -232,6 +234,7 @@ func unrootedReport() *finding.Report {
 		Summary: finding.Summary{
 			Files: 2, Documents: 2, Objects: 1, Errors: 1, Findings: 1,
 			BySeverity: map[finding.Severity]int{finding.Medium: 1},
+			ByRule:     map[string]int{"SA010": 1},
 		},
 		Rules: []*finding.Rule{ruleAutomount},
 		Findings: []finding.Finding{{
@@ -264,10 +267,10 @@ func goldenCases() []goldenCase {
 	return []goldenCase{
 		{"full", fullReport, fullOptions, Formats()},
 		{"full-suppressed", fullReport, suppressed, Formats()},
-		{"full-color", fullReport, color, []string{"text"}},
+		{"full-color", fullReport, color, []string{"text", "compact"}},
 		{"clean", cleanReport, Options{WorkDir: "/home/dev/manifests"}, Formats()},
-		{"unrooted", unrootedReport, Options{}, []string{"text", "sarif", "github"}},
-		{"escaping", escapingReport, Options{WorkDir: "/src/repo"}, []string{"text", "github"}},
+		{"unrooted", unrootedReport, Options{}, []string{"text", "compact", "sarif", "github"}},
+		{"escaping", escapingReport, Options{WorkDir: "/src/repo"}, []string{"text", "compact", "github"}},
 	}
 }
 
@@ -330,7 +333,7 @@ func firstDifference(want, got string) string {
 }
 
 func TestFormats(t *testing.T) {
-	if got, want := Formats(), []string{"text", "json", "sarif", "github"}; !slices.Equal(got, want) {
+	if got, want := Formats(), []string{"text", "compact", "json", "sarif", "github"}; !slices.Equal(got, want) {
 		t.Errorf("Formats() = %q, want %q", got, want)
 	}
 }
@@ -342,7 +345,7 @@ func TestWriteRejects(t *testing.T) {
 		report  *finding.Report
 		wantErr string
 	}{
-		{"unknown format", "xml", cleanReport(), `unknown output format "xml" (want one of text, json, sarif, github)`},
+		{"unknown format", "xml", cleanReport(), `unknown output format "xml" (want one of text, compact, json, sarif, github)`},
 		{"format names are exact", "JSON", cleanReport(), `unknown output format "JSON"`},
 		{"empty format", "", cleanReport(), `unknown output format ""`},
 		{"no report", "text", nil, "no report"},

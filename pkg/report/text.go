@@ -45,8 +45,17 @@ func (textFormat) render(buf *bufio.Writer, r *finding.Report, opts Options) err
 	if len(r.Errors)+len(r.Notes) > 0 {
 		buf.WriteByte('\n')
 	}
-	buf.WriteString(summaryLine(r.Summary) + "\n")
+	writeTextSummary(buf, r)
 	return nil
+}
+
+// writeTextSummary ends the text and compact formats: the summary line, then
+// the findings by rule when there are any.
+func writeTextSummary(buf *bufio.Writer, r *finding.Report) {
+	buf.WriteString(summaryLine(r.Summary) + "\n")
+	if line := byRuleLine(r); line != "" {
+		buf.WriteString(line + "\n")
+	}
 }
 
 type textPrinter struct {
@@ -62,6 +71,20 @@ func (p textPrinter) style(code, s string) string {
 }
 
 func (p textPrinter) finding(f finding.Finding) {
+	p.buf.WriteString(p.header(f) + "\n")
+	column := f.Column
+	if f.SourceColumn > 0 {
+		column = f.SourceColumn // the column within a window of a long line
+	}
+	p.source(f.Line, column, f.SourceLine)
+	for _, rel := range f.Related {
+		p.buf.WriteString("    via " + p.style(ansiBold, position(rel.Location)) + ": " + printable(rel.Message) + "\n")
+	}
+}
+
+// header is the line that starts a finding's block, and the whole of it in
+// the compact format.
+func (p textPrinter) header(f finding.Finding) string {
 	id, name := ruleOf(f)
 	// The object ends the line, as SPEC §3 puts it; what qualifies the
 	// message (its Helm template, a suppression) stands before it.
@@ -78,16 +101,7 @@ func (p textPrinter) finding(f finding.Finding) {
 			line += " [suppressed: " + printable(f.Justification) + "]"
 		}
 	}
-	line += " (" + printable(f.Object.String()) + ")"
-	p.buf.WriteString(line + "\n")
-	column := f.Column
-	if f.SourceColumn > 0 {
-		column = f.SourceColumn // the column within a window of a long line
-	}
-	p.source(f.Line, column, f.SourceLine)
-	for _, rel := range f.Related {
-		p.buf.WriteString("    via " + p.style(ansiBold, position(rel.Location)) + ": " + printable(rel.Message) + "\n")
-	}
+	return line + " (" + printable(f.Object.String()) + ")"
 }
 
 // source prints the offending line under a gutter holding its number, and a
@@ -216,6 +230,21 @@ func summaryLine(s finding.Summary) string {
 		files, count(s.Documents, "document"), count(s.Objects, "object"),
 		s.Skipped, count(s.Errors, "error"), count(s.Findings, "finding"),
 		strings.Join(bySeverity, ", "), s.Suppressed)
+}
+
+// byRuleLine is e.g. "by rule: SA010 automount-token 12, SA001
+// default-service-account 3": the reported findings of each rule that has
+// any, most first (ruleCounts); "" when there are none.
+func byRuleLine(r *finding.Report) string {
+	counts := ruleCounts(r)
+	if len(counts) == 0 {
+		return ""
+	}
+	parts := make([]string, len(counts))
+	for i, c := range counts {
+		parts[i] = strings.TrimSpace(printable(c.id)+" "+printable(c.name)) + " " + strconv.Itoa(c.count)
+	}
+	return "by rule: " + strings.Join(parts, ", ")
 }
 
 func count(n int, noun string) string {

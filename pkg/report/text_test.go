@@ -117,8 +117,11 @@ func TestTextLines(t *testing.T) {
 	}
 	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
 	const summary = "7 files, 12 documents, 8 objects checked, 2 skipped, 2 errors: 7 findings (2 critical, 1 high, 1 medium, 1 low, 2 info), 1 suppressed"
-	if last := lines[len(lines)-1]; last != summary {
-		t.Errorf("last line = %q, want %q", last, summary)
+	if got := lines[len(lines)-2]; got != summary {
+		t.Errorf("summary line = %q, want %q", got, summary)
+	}
+	if last := lines[len(lines)-1]; !strings.HasPrefix(last, "by rule: ") {
+		t.Errorf("last line = %q, want the findings by rule", last)
 	}
 }
 
@@ -141,5 +144,42 @@ func TestSummaryLine(t *testing.T) {
 		if got := summaryLine(tt.summary); got != tt.want {
 			t.Errorf("summaryLine(%+v)\n got %q\nwant %q", tt.summary, got, tt.want)
 		}
+	}
+}
+
+// TestByRule: the summary counts reported findings by rule; text and
+// compact print them most first, then by ID; JSON keys them by ID in ID
+// order; rules without findings are left out.
+func TestByRule(t *testing.T) {
+	const line = "by rule: SA003 undefined-service-account 2, SA010 automount-token 1, SA012 service-account-automount 1, " +
+		"SA020 legacy-token-secret 1, SA041 rbac-cluster-admin-equivalent 1, SA070 token-with-dangerous-permissions 1"
+	if got := byRuleLine(fullReport()); got != line {
+		t.Errorf("byRuleLine =\n %q\nwant\n %q", got, line)
+	}
+	for _, format := range []string{"text", "compact"} {
+		if out := render(t, format, fullReport(), fullOptions); !strings.HasSuffix(out, "\n"+line+"\n") {
+			t.Errorf("%s output does not end with the findings by rule:\n%s", format, out)
+		}
+	}
+
+	r := cleanReport()
+	r.Summary.ByRule = map[string]int{"SA001": 0}
+	if got := byRuleLine(r); got != "" {
+		t.Errorf("byRuleLine of a run without findings = %q, want none", got)
+	}
+	json := render(t, "json", r, Options{})
+	if !strings.Contains(json, `"byRule": {}`) {
+		t.Errorf("JSON byRule of a run without findings is not {}:\n%s", json)
+	}
+
+	tied := &finding.Report{
+		Summary: finding.Summary{Findings: 4, ByRule: map[string]int{"SA010": 1, "SA001": 2, "SA003": 1}},
+		Findings: []finding.Finding{
+			{Rule: ruleAutomount}, {Rule: ruleDefaultSA}, {Rule: ruleDefaultSA}, {Rule: ruleUndefinedSA},
+		},
+	}
+	const tiedLine = "by rule: SA001 default-service-account 2, SA003 undefined-service-account 1, SA010 automount-token 1"
+	if got := byRuleLine(tied); got != tiedLine {
+		t.Errorf("byRuleLine =\n %q\nwant\n %q", got, tiedLine)
 	}
 }

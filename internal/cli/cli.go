@@ -48,6 +48,9 @@ func Main(args []string, env Env) (code int) {
 		}
 	}()
 	o, err := Parse(args)
+	if err == nil {
+		err = mistypedCommand(o, pathExists)
+	}
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "salint: %v\nRun 'salint --help' for usage.\n", err)
 		return ExitError
@@ -58,6 +61,13 @@ func Main(args []string, env Env) (code int) {
 		return ExitError
 	}
 	return code
+}
+
+// pathExists says whether a path names anything, a dangling symlink
+// included.
+func pathExists(path string) bool {
+	_, err := os.Lstat(path)
+	return err == nil
 }
 
 func run(o *Options, env Env) (int, error) {

@@ -46,6 +46,9 @@ func ParseSeverity(name string) (Severity, error) {
 	return 0, fmt.Errorf("unknown severity %q (want one of %s)", name, strings.Join(severityNames[:], ", "))
 }
 
+// SeverityNames are the severities ParseSeverity reads, least severe first.
+func SeverityNames() []string { return slices.Clone(severityNames[:]) }
+
 // SecurityScore is the CVSS-like number GitHub code scanning reads from
 // the security-severity property.
 func (s Severity) SecurityScore() string {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime/debug"
 	"strings"
 
@@ -63,6 +64,12 @@ func Main(args []string, env Env) (code int) {
 	return code
 }
 
+// colour says whether standard output gets colour: only on a terminal,
+// and neither NO_COLOR nor --no-color (SPEC §3).
+func colour(o *Options, env Env) bool {
+	return env.StdoutIsTerminal && env.Getenv("NO_COLOR") == "" && !o.NoColor
+}
+
 // pathExists says whether a path names anything, a dangling symlink
 // included.
 func pathExists(path string) bool {
@@ -86,7 +93,8 @@ func run(o *Options, env Env) (int, error) {
 		return ExitError, err
 	}
 	pols := policies(o, cfg)
-	eng, err := engine.NewWithPolicies(ctx, rules.FS, pols, engine.WithPolicyTimeout(o.PolicyTimeout))
+	eng, err := engine.NewWithPolicies(ctx, rules.FS, pols,
+		engine.WithPolicyTimeout(o.PolicyTimeout), engine.WithDocRef(docRef(tool().Version)))
 	if err != nil {
 		if len(pols) > 0 {
 			return ExitError, fmt.Errorf("loading the rules: %w", err)
@@ -107,7 +115,11 @@ func run(o *Options, env Env) (int, error) {
 		if r == nil {
 			return ExitError, usagef("no rule %q (see 'salint rules')", o.Explain)
 		}
-		fmt.Fprint(env.Stdout, ruledoc.Explain(r))
+		if o.ExplainFormat == "markdown" {
+			fmt.Fprint(env.Stdout, ruledoc.Explain(r))
+		} else {
+			fmt.Fprint(env.Stdout, ruledoc.ExplainText(r, colour(o, env)))
+		}
 		return ExitOK, nil
 	}
 	return lintCommand(ctx, o, cfg, eng, env)
@@ -309,6 +321,26 @@ func buildVersion() (string, string) {
 		v = "devel"
 	}
 	return v, c
+}
+
+// releaseVersion is a release's version, vX.Y.Z with an optional
+// pre-release, and build metadata (Go adds +dirty) that leaves the tag as it
+// was; pseudoVersion is Go's version of an untagged commit, which no tag
+// names.
+var (
+	releaseVersion = regexp.MustCompile(`^(v\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)(?:\+[0-9A-Za-z.-]+)?$`)
+	pseudoVersion  = regexp.MustCompile(`\d{14}-[0-9a-f]{12}(?:\+[0-9A-Za-z.-]+)?$`)
+)
+
+// docRef is the git ref the built-in rules' documentation links point at:
+// the release tag a release build was made from, whose docs describe the
+// rules it runs; "" (main) for any other build.
+func docRef(version string) string {
+	m := releaseVersion.FindStringSubmatch(version)
+	if m == nil || pseudoVersion.MatchString(version) {
+		return ""
+	}
+	return m[1]
 }
 
 func versionText() string {

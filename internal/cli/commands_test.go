@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -86,5 +87,74 @@ func TestMistypedCommand(t *testing.T) {
 	out, stderr, code := runSalint(t, "", "rule")
 	if code != ExitOK || !strings.Contains(out, "1 file, 1 document, 1 object checked") {
 		t.Errorf("salint rule with a directory rule/: exit %d, stderr %q\n%s", code, stderr, out)
+	}
+}
+
+// TestExplainForATerminal: `salint explain` prints plain text (headings
+// underlined, examples indented, no markdown fences or # marks), coloured
+// only on a terminal without NO_COLOR or --no-color; --format markdown
+// prints the rule's page as docs/rules has it, less the generated marker.
+func TestExplainForATerminal(t *testing.T) {
+	chdirRoot(t)
+	explain := func(terminal bool, noColor string, args ...string) string {
+		t.Helper()
+		var out, errOut bytes.Buffer
+		code := Main(append([]string{"explain"}, args...), Env{
+			Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errOut,
+			Getenv: func(k string) string {
+				if k == "NO_COLOR" {
+					return noColor
+				}
+				return ""
+			},
+			StdoutIsTerminal: terminal,
+		})
+		if code != ExitOK {
+			t.Fatalf("salint explain %v: exit %d: %s", args, code, errOut.String())
+		}
+		return out.String()
+	}
+	text := explain(false, "", "SA010")
+	if text != explain(false, "", "--format", "text", "SA010") {
+		t.Error("--format text is not the default")
+	}
+	for _, want := range []string{
+		"SA010 automount-token\n=====================\n",
+		"\nExamples\n--------\n",
+		"\nRemediation\n-----------\n",
+		"\nFlagged:\n\n    # ",
+		"\n    apiVersion: v1\n",
+		"\n  - https://kubernetes.io/docs/concepts/security/service-accounts/\n",
+		"Docs:      https://github.com/salint/salint/blob/main/docs/rules/SA010.md\n",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("text lacks %q:\n%s", want, text)
+		}
+	}
+	for _, line := range strings.Split(text, "\n") {
+		if strings.HasPrefix(line, "#") || strings.HasPrefix(line, "```") || strings.HasPrefix(line, "|") || strings.Contains(line, "**") || strings.Contains(line, "<https") {
+			t.Errorf("markup in the text: %q", line)
+		}
+		if len([]rune(line)) > 80 && !strings.HasPrefix(line, "    ") && !strings.HasPrefix(line, "  - ") {
+			t.Errorf("prose line over 80 columns: %q", line)
+		}
+	}
+	if strings.Contains(text, "\x1b[") {
+		t.Error("colour when stdout is not a terminal")
+	}
+	coloured := explain(true, "", "SA010")
+	if !strings.Contains(coloured, "\x1b[1;4mExamples\x1b[0m") || strings.Contains(coloured, "--------") {
+		t.Errorf("no bold headings on a terminal:\n%s", coloured)
+	}
+	if strings.Contains(explain(true, "1", "SA010"), "\x1b[") || strings.Contains(explain(true, "", "--no-color", "SA010"), "\x1b[") {
+		t.Error("colour despite NO_COLOR or --no-color")
+	}
+	page, err := os.ReadFile("docs/rules/SA010.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := explain(true, "", "--format", "markdown", "SA010")
+	if want, _, _ := strings.Cut(string(page), "\n<!--"); md != want {
+		t.Errorf("--format markdown is not the page of docs/rules:\n%s", diff(want, md))
 	}
 }

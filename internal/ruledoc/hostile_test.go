@@ -62,3 +62,28 @@ func TestCustomRuleMetadataIsInert(t *testing.T) {
 		}
 	}
 }
+
+// TestExplainTextIsInert: the terminal text of a custom rule carries no
+// control character of its metadata, with colour or without (the only
+// escapes are salint's own styles), and does not claim salint's docs.
+func TestExplainTextIsInert(t *testing.T) {
+	r := hostileRule()
+	for _, color := range []bool{false, true} {
+		out := ruledoc.ExplainText(r, color)
+		stripped := regexp.MustCompile(`\x1b\[[0-9;]*m`).ReplaceAllString(out, "")
+		if color == (stripped == out) {
+			t.Errorf("color %v: styled %v", color, stripped != out)
+		}
+		for _, c := range []rune{'\x1b', '\x07', '\u202e'} {
+			if strings.ContainsRune(stripped, c) {
+				t.Errorf("color %v: holds %U:\n%q", color, c, out)
+			}
+		}
+		if strings.Contains(out, "github.com/salint") {
+			t.Errorf("color %v: links salint's docs for a custom rule", color)
+		}
+		if !strings.Contains(out, "  - javascript:alert(document.cookie) (not an http or https address)\n") {
+			t.Errorf("color %v: the non-web reference is not marked:\n%s", color, out)
+		}
+	}
+}

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -109,7 +108,7 @@ func run(o *Options, env Env) (int, error) {
 	}
 	switch o.Command {
 	case CmdRules:
-		return ExitOK, writeRules(env.Stdout, o.RuleFormat, eng.Rules())
+		return rulesCommand(o, cfg, eng, env)
 	case CmdExplain:
 		r := eng.Rule(o.Explain)
 		if r == nil {
@@ -266,36 +265,6 @@ func exitCode(rep *finding.Report, o *Options) int {
 		}
 	}
 	return ExitOK
-}
-
-func writeRules(w io.Writer, format string, rs []*finding.Rule) error {
-	switch format {
-	case "json":
-		type ruleJSON struct {
-			ID       string `json:"id"`
-			Name     string `json:"name"`
-			Severity string `json:"severity"`
-			Category string `json:"category"`
-			Title    string `json:"title"`
-			HelpURI  string `json:"helpUri"`
-		}
-		out := make([]ruleJSON, 0, len(rs))
-		for _, r := range rs {
-			out = append(out, ruleJSON{r.ID, r.Name, r.Severity.String(), r.Category, r.Title, r.DocURL()})
-		}
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
-	case "markdown":
-		_, err := io.WriteString(w, ruledoc.Table(rs))
-		return err
-	}
-	for _, r := range rs {
-		if _, err := fmt.Fprintf(w, "%s  %-36s %-8s  %s\n", r.ID, r.Name, r.Severity, r.Title); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 func tool() finding.Tool {

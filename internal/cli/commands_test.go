@@ -2,6 +2,8 @@ package cli
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -156,5 +158,85 @@ func TestExplainForATerminal(t *testing.T) {
 	md := explain(true, "", "--format", "markdown", "SA010")
 	if want, _, _ := strings.Cut(string(page), "\n<!--"); md != want {
 		t.Errorf("--format markdown is not the page of docs/rules:\n%s", diff(want, md))
+	}
+}
+
+// TestRulesShowConfiguration: with a configuration in use (a file found or
+// named, or --enable/--disable), `salint rules` says whether each rule runs
+// and at which severity, the default beside it where it differs; without
+// one it lists the rules as ever.
+func TestRulesShowConfiguration(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	conf := "rules:\n  SA012: {severity: high}\n  SA001: {enabled: false}\n"
+	if err := os.WriteFile(".salint.yaml", []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	line := func(out, id string) string {
+		for _, l := range strings.Split(out, "\n") {
+			if strings.HasPrefix(l, id+" ") {
+				return strings.Join(strings.Fields(l), " ")
+			}
+		}
+		return ""
+	}
+	out, stderr, code := runSalint(t, "", "rules", "--disable", "automount-token")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for id, want := range map[string]string{
+		"ID":    "ID NAME ENABLED SEVERITY DEFAULT TITLE",
+		"SA001": "SA001 default-service-account no medium Pod runs",
+		"SA010": "SA010 automount-token no medium Pod has",
+		"SA012": "SA012 service-account-automount yes high low ServiceAccount does not",
+		"SA011": "SA011 default-sa-automount yes medium Default ServiceAccount",
+	} {
+		if got := line(out, id); !strings.HasPrefix(got, want) {
+			t.Errorf("text row %s = %q, want it to start %q", id, got, want)
+		}
+	}
+
+	out, _, _ = runSalint(t, "", "rules", "--format", "json")
+	var rules []map[string]any
+	if err := json.Unmarshal([]byte(out), &rules); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, r := range rules {
+		got[r["id"].(string)] = fmt.Sprint(r["enabled"], " ", r["severity"], " ", r["defaultSeverity"])
+	}
+	for id, want := range map[string]string{"SA001": "false medium medium", "SA012": "true high low", "SA010": "true medium medium"} {
+		if got[id] != want {
+			t.Errorf("JSON %s: enabled severity defaultSeverity = %q, want %q", id, got[id], want)
+		}
+	}
+
+	out, _, _ = runSalint(t, "", "rules", "--format", "markdown")
+	for _, want := range []string{
+		"| ID | name | enabled | severity | what it finds |\n",
+		"| [SA001](docs/rules/SA001.md) | default-service-account | no | medium |",
+		"| [SA012](docs/rules/SA012.md) | service-account-automount | yes | high (default low) |",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("markdown lacks %q:\n%s", want, out)
+		}
+	}
+
+	// --enable or --disable alone is a configuration too.
+	out, _, _ = runSalint(t, "", "rules", "--no-config", "--disable", "SA010")
+	if got := line(out, "SA012"); !strings.HasPrefix(got, "SA012 service-account-automount yes low ServiceAccount") {
+		t.Errorf("--no-config --disable: SA012 row %q", got)
+	}
+	// No configuration: the plain list, and the JSON as before.
+	out, _, _ = runSalint(t, "", "rules", "--no-config")
+	if strings.HasPrefix(out, "ID ") || line(out, "SA012") != "SA012 service-account-automount low ServiceAccount does not disable token automounting" {
+		t.Errorf("without configuration:\n%s", out)
+	}
+	out, _, _ = runSalint(t, "", "rules", "--no-config", "--format", "json")
+	if strings.Contains(out, `"enabled"`) || strings.Contains(out, `"defaultSeverity"`) {
+		t.Errorf("JSON without configuration has the configuration's keys")
+	}
+	if out, _, code = runSalint(t, "", "rules", "--disable", "SA999"); code != ExitError {
+		t.Errorf("--disable of an unknown rule: exit %d", code)
 	}
 }

@@ -26,7 +26,8 @@ func hostileRule() *finding.Rule {
 
 func TestCustomRuleMetadataIsInert(t *testing.T) {
 	r := hostileRule()
-	for name, out := range map[string]string{"page": ruledoc.Page(r), "explain": ruledoc.Explain(r), "table": ruledoc.Table([]*finding.Rule{r})} {
+	for name, out := range map[string]string{"page": ruledoc.Page(r), "explain": ruledoc.Explain(r), "table": ruledoc.Table([]*finding.Rule{r}),
+		"configured": ruledoc.ConfiguredTable([]*finding.Rule{r}, map[string]ruledoc.Setting{r.ID: {Enabled: true, Severity: finding.High}})} {
 		t.Run(name, func(t *testing.T) {
 			for _, c := range []rune{'\x1b', '\x07', '\u202e'} {
 				if strings.ContainsRune(out, c) {
@@ -43,7 +44,7 @@ func TestCustomRuleMetadataIsInert(t *testing.T) {
 			for _, line := range strings.Split(out, "\n") {
 				if strings.HasPrefix(line, "|") {
 					cells := strings.Count(strings.ReplaceAll(line, `\|`, ""), "|") - 1
-					if want := map[string]int{"table": 4}[name]; want == 0 && cells != 2 || want != 0 && cells != want {
+					if want := map[string]int{"table": 4, "configured": 5}[name]; want == 0 && cells != 2 || want != 0 && cells != want {
 						t.Errorf("a row of %d cells: %q", cells, line)
 					}
 				}

@@ -240,3 +240,70 @@ func TestRulesShowConfiguration(t *testing.T) {
 		t.Errorf("--disable of an unknown rule: exit %d", code)
 	}
 }
+
+// TestOwnFilesAreNotInputs: a baseline, and the configuration, inside the
+// tree salint lints are not read as manifests, so neither counts as a
+// skipped document, and a baseline can be written again where it is; one
+// named as a path is read as ever, and a manifest named by
+// --write-baseline is still refused.
+func TestOwnFilesAreNotInputs(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	pod := "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: shop}\nspec: {containers: [{name: c, image: c}]}\n"
+	for name, data := range map[string]string{"pod.yaml": pod, ".salint.yaml": "fail-on: high\n"} {
+		if err := os.WriteFile(name, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	type summary struct {
+		Summary struct{ Files, Documents, Skipped, Findings int }
+		Skipped []struct{ File string }
+	}
+	lintJSON := func(args ...string) summary {
+		t.Helper()
+		out, stderr, code := runSalint(t, "", append([]string{"-f", "json"}, args...)...)
+		if code == ExitError {
+			t.Fatalf("salint %v: exit %d: %s", args, code, stderr)
+		}
+		var s summary
+		if err := json.Unmarshal([]byte(out), &s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	for range 2 { // the second time over the baseline the first wrote
+		_, stderr, code := runSalint(t, "", "--write-baseline", "salint-baseline.json", ".")
+		if code != ExitOK {
+			t.Fatalf("--write-baseline inside the tree: exit %d, stderr %q", code, stderr)
+		}
+	}
+	s := lintJSON("--baseline", "salint-baseline.json", ".")
+	if s.Summary.Files != 1 || s.Summary.Documents != 1 || s.Summary.Skipped != 0 || len(s.Skipped) != 0 || s.Summary.Findings != 0 {
+		t.Errorf("--baseline inside the tree: %+v, skipped %v; want pod.yaml alone, its findings in the baseline", s.Summary, s.Skipped)
+	}
+	out, _, _ := runSalint(t, "", "--baseline", "salint-baseline.json", ".")
+	if !strings.Contains(out, "1 file, 1 document, 1 object checked, 0 skipped") {
+		t.Errorf("text summary:\n%s", out)
+	}
+	// Named as a path, an own file is read as the user asked.
+	s = lintJSON("--baseline", "salint-baseline.json", ".", "salint-baseline.json")
+	if s.Summary.Skipped != 1 || len(s.Skipped) != 1 || s.Skipped[0].File != "salint-baseline.json" {
+		t.Errorf("baseline named as a path: %+v, skipped %v", s.Summary, s.Skipped)
+	}
+	// -c names a configuration inside the tree: not read as a manifest
+	// either, while the .salint.yaml it replaces is.
+	if err := os.Mkdir("ci", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join("ci", "salint.yaml"), []byte("fail-on: critical\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s = lintJSON("-c", "ci/salint.yaml", "--baseline", "salint-baseline.json", ".")
+	if s.Summary.Files != 2 || s.Summary.Skipped != 1 || len(s.Skipped) != 1 || s.Skipped[0].File != ".salint.yaml" {
+		t.Errorf("-c ci/salint.yaml: %+v, skipped %v; want .salint.yaml alone skipped", s.Summary, s.Skipped)
+	}
+	_, stderr, code := runSalint(t, "", "--write-baseline", "pod.yaml", ".")
+	if b, _ := os.ReadFile("pod.yaml"); code != ExitError || string(b) != pod || !strings.Contains(stderr, "one of the files salint read") {
+		t.Errorf("--write-baseline pod.yaml: exit %d, stderr %q", code, stderr)
+	}
+}

@@ -110,7 +110,11 @@ const usageText = `salint audits Kubernetes manifests for ServiceAccount securit
 Usage:
   salint [flags] [PATH ...]    lint files and directories ("-" reads standard input)
   salint rules [--format text|json|markdown]
+                               list the rules; with a configuration in use
+                               (.salint.yaml, -c, --enable, --disable), as it
+                               runs them: enabled or not, and at which severity
   salint explain [--format text|markdown] ID|NAME
+                               a rule's documentation (text for the terminal)
   salint version
 
 Directories holding a Helm chart (Chart.yaml) are rendered, once with the

@@ -2,12 +2,12 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime/debug"
 	"strings"
 
@@ -48,6 +48,9 @@ func Main(args []string, env Env) (code int) {
 		}
 	}()
 	o, err := Parse(args)
+	if err == nil {
+		err = mistypedCommand(o, pathExists)
+	}
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "salint: %v\nRun 'salint --help' for usage.\n", err)
 		return ExitError
@@ -58,6 +61,19 @@ func Main(args []string, env Env) (code int) {
 		return ExitError
 	}
 	return code
+}
+
+// colour says whether standard output gets colour: only on a terminal,
+// and neither NO_COLOR nor --no-color (SPEC §3).
+func colour(o *Options, env Env) bool {
+	return env.StdoutIsTerminal && env.Getenv("NO_COLOR") == "" && !o.NoColor
+}
+
+// pathExists says whether a path names anything, a dangling symlink
+// included.
+func pathExists(path string) bool {
+	_, err := os.Lstat(path)
+	return err == nil
 }
 
 func run(o *Options, env Env) (int, error) {
@@ -76,7 +92,8 @@ func run(o *Options, env Env) (int, error) {
 		return ExitError, err
 	}
 	pols := policies(o, cfg)
-	eng, err := engine.NewWithPolicies(ctx, rules.FS, pols, engine.WithPolicyTimeout(o.PolicyTimeout))
+	eng, err := engine.NewWithPolicies(ctx, rules.FS, pols,
+		engine.WithPolicyTimeout(o.PolicyTimeout), engine.WithDocRef(docRef(tool().Version)))
 	if err != nil {
 		if len(pols) > 0 {
 			return ExitError, fmt.Errorf("loading the rules: %w", err)
@@ -91,13 +108,17 @@ func run(o *Options, env Env) (int, error) {
 	}
 	switch o.Command {
 	case CmdRules:
-		return ExitOK, writeRules(env.Stdout, o.RuleFormat, eng.Rules())
+		return rulesCommand(o, cfg, eng, env)
 	case CmdExplain:
 		r := eng.Rule(o.Explain)
 		if r == nil {
 			return ExitError, usagef("no rule %q (see 'salint rules')", o.Explain)
 		}
-		fmt.Fprint(env.Stdout, ruledoc.Explain(r))
+		if o.ExplainFormat == "markdown" {
+			fmt.Fprint(env.Stdout, ruledoc.Explain(r))
+		} else {
+			fmt.Fprint(env.Stdout, ruledoc.ExplainText(r, colour(o, env)))
+		}
 		return ExitOK, nil
 	}
 	return lintCommand(ctx, o, cfg, eng, env)
@@ -300,36 +321,6 @@ func exitCode(rep *finding.Report, o *Options) int {
 	return ExitOK
 }
 
-func writeRules(w io.Writer, format string, rs []*finding.Rule) error {
-	switch format {
-	case "json":
-		type ruleJSON struct {
-			ID       string `json:"id"`
-			Name     string `json:"name"`
-			Severity string `json:"severity"`
-			Category string `json:"category"`
-			Title    string `json:"title"`
-			HelpURI  string `json:"helpUri"`
-		}
-		out := make([]ruleJSON, 0, len(rs))
-		for _, r := range rs {
-			out = append(out, ruleJSON{r.ID, r.Name, r.Severity.String(), r.Category, r.Title, r.DocURL()})
-		}
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
-	case "markdown":
-		_, err := io.WriteString(w, ruledoc.Table(rs))
-		return err
-	}
-	for _, r := range rs {
-		if _, err := fmt.Fprintf(w, "%s  %-36s %-8s  %s\n", r.ID, r.Name, r.Severity, r.Title); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 func tool() finding.Tool {
 	v, c := buildVersion()
 	return finding.Tool{Name: "salint", Version: v, Commit: c, OPAVersion: version.Version}
@@ -353,6 +344,26 @@ func buildVersion() (string, string) {
 		v = "devel"
 	}
 	return v, c
+}
+
+// releaseVersion is a release's version, vX.Y.Z with an optional
+// pre-release, and build metadata (Go adds +dirty) that leaves the tag as it
+// was; pseudoVersion is Go's version of an untagged commit, which no tag
+// names.
+var (
+	releaseVersion = regexp.MustCompile(`^(v\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)(?:\+[0-9A-Za-z.-]+)?$`)
+	pseudoVersion  = regexp.MustCompile(`\d{14}-[0-9a-f]{12}(?:\+[0-9A-Za-z.-]+)?$`)
+)
+
+// docRef is the git ref the built-in rules' documentation links point at:
+// the release tag a release build was made from, whose docs describe the
+// rules it runs; "" (main) for any other build.
+func docRef(version string) string {
+	m := releaseVersion.FindStringSubmatch(version)
+	if m == nil || pseudoVersion.MatchString(version) {
+		return ""
+	}
+	return m[1]
 }
 
 func versionText() string {

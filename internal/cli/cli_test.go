@@ -259,7 +259,7 @@ func TestSubcommands(t *testing.T) {
 	}
 	for _, arg := range []string{"SA031", "projected-token-long-expiration", "sa031"} {
 		out, _, code = runSalint(t, "", "explain", arg)
-		if code != ExitOK || !strings.HasPrefix(out, "# SA031 projected-token-long-expiration") {
+		if code != ExitOK || !strings.HasPrefix(out, "SA031 projected-token-long-expiration\n=====") {
 			t.Errorf("salint explain %s: exit %d\n%s", arg, code, out)
 		}
 	}
@@ -275,10 +275,11 @@ func TestSubcommands(t *testing.T) {
 	}
 }
 
-// TestExplainShowsExamples: `salint explain` prints the rule's flagged and
-// passing examples as YAML blocks, and no generated-file marker.
+// TestExplainShowsExamples: `salint explain --format markdown` prints the
+// rule's flagged and passing examples as YAML blocks, and no
+// generated-file marker.
 func TestExplainShowsExamples(t *testing.T) {
-	out, _, code := runSalint(t, "", "explain", "SA010")
+	out, _, code := runSalint(t, "", "explain", "--format", "markdown", "SA010")
 	if code != ExitOK {
 		t.Fatalf("salint explain SA010: exit %d", code)
 	}

@@ -1,10 +1,13 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 
+	"github.com/salint/salint/pkg/baseline"
 	"github.com/salint/salint/pkg/config"
 	"github.com/salint/salint/pkg/engine"
 	"github.com/salint/salint/pkg/finding"
@@ -108,6 +111,7 @@ func applyConfig(o *Options, cfg *config.Config, eng *engine.Engine, lc *lint.Co
 	lc.Disabled = map[string]bool{}
 	lc.Severity = map[string]finding.Severity{}
 	lc.Params = map[string]map[string]any{}
+	lc.OwnFiles = append(lc.OwnFiles, ownFiles(o, cfg)...)
 	if cfg != nil {
 		for id, rc := range cfg.Rules {
 			if rc.Enabled != nil && !*rc.Enabled {
@@ -169,4 +173,42 @@ func configuredRules(rules []*finding.Rule, lc lint.Config) []*finding.Rule {
 		out = append(out, r)
 	}
 	return out
+}
+
+// ownFiles are the run's files that are salint's own, which the walk
+// leaves out (lint.Config.OwnFiles): the configuration in use, the
+// baseline read, and the baseline to write when the file there is one
+// (or there is none yet). A manifest named by --write-baseline by mistake
+// is still read, and so refused as the output (createOutput).
+func ownFiles(o *Options, cfg *config.Config) []string {
+	var out []string
+	if cfg != nil && cfg.File != "" {
+		out = append(out, cfg.File)
+	}
+	if o.Baseline != "" {
+		out = append(out, o.Baseline)
+	}
+	if o.WriteBaseline != "" && isBaselineOrAbsent(o.WriteBaseline) {
+		out = append(out, o.WriteBaseline)
+	}
+	return out
+}
+
+// isBaselineOrAbsent says whether writing a baseline to name replaces
+// nothing but a baseline.
+func isBaselineOrAbsent(name string) bool {
+	fi, err := os.Stat(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return true
+	}
+	if err != nil || !fi.Mode().IsRegular() {
+		return false
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	_, err = baseline.Read(f, name)
+	return err == nil
 }

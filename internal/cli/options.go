@@ -4,6 +4,7 @@
 package cli
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -86,8 +87,13 @@ type Options struct {
 	SARIFCategory           string
 	// RuleFormat is the format of `salint rules`.
 	RuleFormat string
-	// Explain is the rule ID or name of `salint explain`.
-	Explain string
+	// Explain is the rule ID or name of `salint explain`, ExplainFormat
+	// how it is printed (text or markdown).
+	Explain       string
+	ExplainFormat string
+	// FirstWord is the first path argument unless "--" came before it: a
+	// mistyped subcommand if no such file exists (see mistypedCommand).
+	FirstWord string
 	// Values and Set are values files and key=value settings for every
 	// Helm chart rendered, after the chart's own values and the
 	// configuration's; ReleaseName and KubeVersion what it is rendered as.
@@ -135,7 +141,11 @@ const usageText = `salint audits Kubernetes manifests for ServiceAccount securit
 Usage:
   salint [flags] [PATH ...]    lint files and directories ("-" reads standard input)
   salint rules [--format text|json|markdown]
-  salint explain ID|NAME
+                               list the rules; with a configuration in use
+                               (.salint.yaml, -c, --enable, --disable), as it
+                               runs them: enabled or not, and at which severity
+  salint explain [--format text|markdown] ID|NAME
+                               a rule's documentation (text for the terminal)
   salint version
 
 Directories holding a Helm chart (Chart.yaml) are rendered, once with the
@@ -199,16 +209,18 @@ func Parse(args []string) (*Options, error) {
 		if o.RuleFormat == "" {
 			o.RuleFormat = "text"
 		}
-		switch o.RuleFormat {
-		case "text", "json", "markdown":
-		default:
-			return nil, usagef("unknown rules format %q (want text, json or markdown)", o.RuleFormat)
+		if !slices.Contains(ruleFormats, o.RuleFormat) {
+			return nil, badValue("--format", "rules format", o.RuleFormat, ruleFormats)
 		}
 		if len(rest) > 0 {
 			return nil, usagef("salint rules takes no arguments")
 		}
 		return o, nil
 	case CmdExplain:
+		o.ExplainFormat = cmp.Or(o.Format, "text")
+		if !slices.Contains(explainFormats, o.ExplainFormat) {
+			return nil, badValue("--format", "explain format", o.ExplainFormat, explainFormats)
+		}
 		if len(rest) != 1 {
 			return nil, usagef("salint explain takes one rule ID or name")
 		}
@@ -240,13 +252,13 @@ func Parse(args []string) (*Options, error) {
 	} else {
 		sev, err := finding.ParseSeverity(failOn)
 		if err != nil {
-			return nil, usagef("--fail-on: unknown severity %q (want none, info, low, medium, high, critical)", failOn)
+			return nil, badValue("--fail-on", "severity", failOn, failOnValues())
 		}
 		o.FailOn = sev
 	}
 	sev, err := finding.ParseSeverity(minSeverity)
 	if err != nil {
-		return nil, usagef("--min-severity: %v", err)
+		return nil, badValue("--min-severity", "severity", minSeverity, finding.SeverityNames())
 	}
 	o.MinSeverity = sev
 	if o.Jobs < 1 {
@@ -254,6 +266,9 @@ func Parse(args []string) (*Options, error) {
 	}
 	if o.MaxFileSize < 1 {
 		return nil, usagef("--max-file-size must be at least 1")
+	}
+	if len(rest) > 0 && fs.ArgsLenAtDash() != 0 {
+		o.FirstWord = rest[0] // after "--" it is a file name, whatever it says
 	}
 	o.Paths = rest
 	if len(o.Paths) == 0 {
@@ -271,16 +286,32 @@ func Parse(args []string) (*Options, error) {
 	return o, nil
 }
 
+// The values of the enumerated flags besides the lint --format
+// (report.Formats) and --min-severity (finding.SeverityNames).
+var (
+	ruleFormats    = []string{"text", "json", "markdown"}
+	explainFormats = []string{"text", "markdown"}
+)
+
+// failOnValues are what --fail-on accepts: a severity, or none.
+func failOnValues() []string { return append([]string{"none"}, finding.SeverityNames()...) }
+
+// badValue is the error for a flag given a value outside its set, which it
+// lists in full.
+func badValue(flag, what, value string, allowed []string) error {
+	return usagef("%s: unknown %s %q (want one of %s)", flag, what, value, strings.Join(allowed, ", "))
+}
+
 // flagSet declares every flag, for Parse and for Usage.
 func flagSet(o *Options, failOn, minSeverity *string, help, version *bool) *pflag.FlagSet {
 	fs := pflag.NewFlagSet("salint", pflag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.SortFlags = false
 	fs.StringArrayVarP(&o.formatArgs, "format", "f", nil, "write a report as `FORMAT[=FILE]`, FORMAT one of "+strings.Join(report.Formats(), ", ")+
-		" (default text); FILE - is standard output, and the report without FILE goes to --output or standard output; repeatable, one report each (for rules, once: text, json, markdown)")
+		" (default text); FILE - is standard output, and the report without FILE goes to --output or standard output; repeatable, one report each (for rules, once: "+strings.Join(ruleFormats, ", ")+"; for explain: "+strings.Join(explainFormats, ", ")+")")
 	fs.StringVarP(&o.Output, "output", "o", "", "write the report to `FILE` instead of standard output (with several --format, the one that names no FILE)")
-	fs.StringVar(failOn, "fail-on", "low", "exit 1 when a finding is at or above this severity (none, info, low, medium, high, critical)")
-	fs.StringVar(minSeverity, "min-severity", "info", "report only findings at or above this severity")
+	fs.StringVar(failOn, "fail-on", "low", "exit 1 when a finding is at or above this severity ("+strings.Join(failOnValues(), ", ")+")")
+	fs.StringVar(minSeverity, "min-severity", "info", "report only findings at or above this severity ("+strings.Join(finding.SeverityNames(), ", ")+")")
 	fs.BoolVar(&o.FailIfNoObjects, "fail-if-no-objects", false, "exit 2 when the input holds no Kubernetes object to check (e.g. empty standard input)")
 	fs.StringVar(&o.Namespace, "namespace", "default", "namespace of objects that name none")
 	fs.StringArrayVar(&o.Exclude, "exclude", nil, "skip paths matching `GLOB` (repeatable; ** matches across directories)")
@@ -389,6 +420,26 @@ func checkOutputFiles(o *Options) error {
 	return nil
 }
 
+// mistypedCommand is a usage error when the first argument, taken for a
+// path, names nothing that exists but is close to a subcommand: `salint
+// rule` means `salint rules`, not a file that is missing. A file or
+// directory of that name is linted as any other. exists is injected so
+// that Parse stays a pure function and tests choose what exists.
+func mistypedCommand(o *Options, exists func(string) bool) error {
+	w := o.FirstWord
+	if w == "" || strings.ContainsAny(w, `/\.`) || exists(w) {
+		return nil
+	}
+	c, ok := nearestCommand(w)
+	if ok && string(c) == strings.ToLower(w) {
+		return usagef("%q is a subcommand, named before any flag: salint %s [flags] (there is no file or directory %q to lint either)", w, c, w)
+	}
+	if ok {
+		return usagef("unknown command %q; did you mean %q? (there is no file or directory %q to lint either)", w, c, w)
+	}
+	return nil
+}
+
 // samePath is name made comparable with another path to the same file:
 // absolute and clean (links are not followed).
 func samePath(name string) string {
@@ -404,4 +455,43 @@ func joinAnd(items []string) string {
 		return strings.Join(items, "")
 	}
 	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+}
+
+// nearestCommand is the subcommand w most likely misspells: one it starts
+// (two letters at least), or one at most two edits away.
+func nearestCommand(w string) (Command, bool) {
+	w = strings.ToLower(w)
+	best, bestDist := Command(""), 3
+	for _, c := range []Command{CmdRules, CmdExplain, CmdVersion, CmdHelp} {
+		d := editDistance(w, string(c))
+		if len(w) >= 2 && strings.HasPrefix(string(c), w) {
+			d = min(d, 1)
+		}
+		if d < bestDist {
+			best, bestDist = c, d
+		}
+	}
+	return best, best != ""
+}
+
+// editDistance is the Levenshtein distance of a and b, in bytes (command
+// names are ASCII).
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }

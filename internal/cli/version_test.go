@@ -11,7 +11,7 @@ import (
 // TestVersionFromLdflags: a release build stamps the version and commit
 // with -ldflags -X, and `salint version` prints them with OPA's version;
 // without them the build's own module version and VCS revision are used
-// (TestSubcommands covers that path).
+// (TestSubcommands covers that path). A release links its own rule docs.
 func TestVersionFromLdflags(t *testing.T) {
 	bin := filepath.Join(t.TempDir(), "salint")
 	if runtime.GOOS == "windows" {
@@ -36,5 +36,10 @@ func TestVersionFromLdflags(t *testing.T) {
 		if len(lines) != 3 || lines[0] != "salint v1.2.3" || lines[1] != "commit 0123abc" || !strings.HasPrefix(lines[2], "opa v") && !strings.HasPrefix(lines[2], "opa 1") {
 			t.Errorf("salint %v printed %q", args, lines)
 		}
+	}
+	// The release's rules link the docs of its tag.
+	out, err := exec.Command(bin, "rules", "--format", "json").Output()
+	if err != nil || !strings.Contains(string(out), `"helpUri": "https://github.com/salint/salint/blob/v1.2.3/docs/rules/SA001.md"`) {
+		t.Errorf("salint rules --format json of v1.2.3 (%v):\n%s", err, out)
 	}
 }

@@ -85,3 +85,25 @@ func lintExample(t *testing.T, eng *engine.Engine, base string, src []byte) *fin
 	}
 	return rep
 }
+
+// TestPassingExamplesAreClean: a passing example is what a user copies, so
+// it passes every built-in rule at the default configuration, not only its
+// own; an example that fixed one problem by showing another would teach it.
+func TestPassingExamplesAreClean(t *testing.T) {
+	eng, err := engine.New(context.Background(), rules.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range eng.Rules() {
+		t.Run(r.ID, func(t *testing.T) {
+			t.Parallel()
+			rep := lintExample(t, eng, "good.yaml", []byte(r.Examples.Good))
+			for _, f := range rep.Findings {
+				t.Errorf("the passing example of %s fails %s at line %d: %s", r.ID, f.Rule.ID, f.Line, f.Message)
+			}
+			for _, e := range rep.Errors {
+				t.Errorf("the passing example of %s: input error: %s", r.ID, e.Message)
+			}
+		})
+	}
+}

@@ -26,7 +26,8 @@ func hostileRule() *finding.Rule {
 
 func TestCustomRuleMetadataIsInert(t *testing.T) {
 	r := hostileRule()
-	for name, out := range map[string]string{"page": ruledoc.Page(r), "explain": ruledoc.Explain(r), "table": ruledoc.Table([]*finding.Rule{r})} {
+	for name, out := range map[string]string{"page": ruledoc.Page(r), "explain": ruledoc.Explain(r), "table": ruledoc.Table([]*finding.Rule{r}),
+		"configured": ruledoc.ConfiguredTable([]*finding.Rule{r}, map[string]ruledoc.Setting{r.ID: {Enabled: true, Severity: finding.High}})} {
 		t.Run(name, func(t *testing.T) {
 			for _, c := range []rune{'\x1b', '\x07', '\u202e'} {
 				if strings.ContainsRune(out, c) {
@@ -43,7 +44,7 @@ func TestCustomRuleMetadataIsInert(t *testing.T) {
 			for _, line := range strings.Split(out, "\n") {
 				if strings.HasPrefix(line, "|") {
 					cells := strings.Count(strings.ReplaceAll(line, `\|`, ""), "|") - 1
-					if want := map[string]int{"table": 4}[name]; want == 0 && cells != 2 || want != 0 && cells != want {
+					if want := map[string]int{"table": 4, "configured": 5}[name]; want == 0 && cells != 2 || want != 0 && cells != want {
 						t.Errorf("a row of %d cells: %q", cells, line)
 					}
 				}
@@ -59,6 +60,31 @@ func TestCustomRuleMetadataIsInert(t *testing.T) {
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("page lacks %q:\n%s", want, page)
+		}
+	}
+}
+
+// TestExplainTextIsInert: the terminal text of a custom rule carries no
+// control character of its metadata, with colour or without (the only
+// escapes are salint's own styles), and does not claim salint's docs.
+func TestExplainTextIsInert(t *testing.T) {
+	r := hostileRule()
+	for _, color := range []bool{false, true} {
+		out := ruledoc.ExplainText(r, color)
+		stripped := regexp.MustCompile(`\x1b\[[0-9;]*m`).ReplaceAllString(out, "")
+		if color == (stripped == out) {
+			t.Errorf("color %v: styled %v", color, stripped != out)
+		}
+		for _, c := range []rune{'\x1b', '\x07', '\u202e'} {
+			if strings.ContainsRune(stripped, c) {
+				t.Errorf("color %v: holds %U:\n%q", color, c, out)
+			}
+		}
+		if strings.Contains(out, "github.com/salint") {
+			t.Errorf("color %v: links salint's docs for a custom rule", color)
+		}
+		if !strings.Contains(out, "  - javascript:alert(document.cookie) (not an http or https address)\n") {
+			t.Errorf("color %v: the non-web reference is not marked:\n%s", color, out)
 		}
 	}
 }

@@ -87,3 +87,31 @@ func Table(rules []*finding.Rule) string {
 	}
 	return b.String()
 }
+
+// Setting is how a configuration runs a rule.
+type Setting struct {
+	Enabled  bool
+	Severity finding.Severity
+}
+
+// ConfiguredTable is Table with each rule's setting: whether it runs, and
+// its severity, the rule's own beside it where the configuration changes
+// it. settings holds every rule's, by ID.
+func ConfiguredTable(rules []*finding.Rule, settings map[string]Setting) string {
+	var b strings.Builder
+	b.WriteString("| ID | name | enabled | severity | what it finds |\n|---|---|---|---|---|\n")
+	for _, r := range rules {
+		t := textOf(r)
+		id := t.line(r.ID)
+		s := settings[r.ID]
+		enabled, sev := "yes", s.Severity.String()
+		if !s.Enabled {
+			enabled = "no"
+		}
+		if s.Severity != r.Severity {
+			sev += " (default " + r.Severity.String() + ")"
+		}
+		fmt.Fprintf(&b, "| [%s](docs/rules/%s.md) | %s | %s | %s | %s |\n", id, id, t.cell(r.Name), enabled, sev, t.cell(r.Title))
+	}
+	return b.String()
+}

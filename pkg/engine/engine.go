@@ -117,10 +117,11 @@ func NewWithPolicies(ctx context.Context, builtin fs.FS, policies []Policy, opts
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{byPackage: map[string]*finding.Rule{}, params: map[string]map[string]any{}, files: map[string]string{}, limits: defaultLimits()}
+	set := settings{limits: defaultLimits()}
 	for _, o := range opts {
-		o(&e.limits)
+		o(&set)
 	}
+	e := &Engine{byPackage: map[string]*finding.Rule{}, params: map[string]map[string]any{}, files: map[string]string{}, limits: set.limits}
 	ids := map[string]string{}
 	byFile := make(map[string]*ast.Module, len(mods))
 	for _, m := range mods {
@@ -136,6 +137,7 @@ func NewWithPolicies(ctx context.Context, builtin fs.FS, policies []Policy, opts
 		if r.Examples, err = readExamples(builtin, "", m.Package.Location.File); err != nil {
 			return nil, err
 		}
+		r.DocRef = set.docRef
 		if other, dup := ids[r.ID]; dup {
 			return nil, fmt.Errorf("%s: rule ID %s is already used by %s", m.Package.Location.File, r.ID, other)
 		}

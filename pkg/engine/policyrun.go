@@ -38,14 +38,20 @@ func defaultLimits() limits {
 }
 
 // Option tunes an engine.
-type Option func(*limits)
+type Option func(*settings)
+
+// settings are what Options set.
+type settings struct {
+	limits limits
+	docRef string // finding.Rule.DocRef of the built-in rules
+}
 
 // WithPolicyTimeout sets how long each custom rule may run; d <= 0 keeps
 // DefaultPolicyTimeout.
 func WithPolicyTimeout(d time.Duration) Option {
-	return func(l *limits) {
+	return func(s *settings) {
 		if d > 0 {
-			l.timeout = d
+			s.limits.timeout = d
 		}
 	}
 }
@@ -53,11 +59,19 @@ func WithPolicyTimeout(d time.Duration) Option {
 // WithPolicyMemory sets how much more live heap each custom rule's
 // evaluation may hold; bytes <= 0 keeps DefaultPolicyMemory.
 func WithPolicyMemory(bytes int64) Option {
-	return func(l *limits) {
+	return func(s *settings) {
 		if bytes > 0 {
-			l.memory = bytes
+			s.limits.memory = bytes
 		}
 	}
+}
+
+// WithDocRef says which git ref of salint's repository the built-in rules'
+// documentation links point at (finding.Rule.DocRef): the release tag of
+// the running salint, whose docs describe the rules it runs. Custom rules
+// are not salint's and keep theirs.
+func WithDocRef(ref string) Option {
+	return func(s *settings) { s.docRef = ref }
 }
 
 // customRule is a rule of a --policy directory and its query.

@@ -46,6 +46,9 @@ func ParseSeverity(name string) (Severity, error) {
 	return 0, fmt.Errorf("unknown severity %q (want one of %s)", name, strings.Join(severityNames[:], ", "))
 }
 
+// SeverityNames are the severities ParseSeverity reads, least severe first.
+func SeverityNames() []string { return slices.Clone(severityNames[:]) }
+
 // SecurityScore is the CVSS-like number GitHub code scanning reads from
 // the security-severity property.
 func (s Severity) SecurityScore() string {
@@ -79,6 +82,9 @@ type Rule struct {
 	Doc string `json:"-"`
 	// Examples show the rule at work; empty when the rule ships none.
 	Examples Examples `json:"-"`
+	// DocRef is the git ref of salint's repository whose docs DocURL
+	// points at, a release tag; "" for main.
+	DocRef string `json:"-"`
 }
 
 // Examples are a rule's two sample manifest streams, read from the
@@ -89,9 +95,10 @@ type Examples struct {
 	Good string // the fixed version, which does not
 }
 
-// DocURL is where the rule's documentation is published.
+// DocURL is where the rule's documentation is published: at the release
+// the rule came with (DocRef), or on main.
 func (r Rule) DocURL() string {
-	return "https://github.com/salint/salint/blob/main/docs/rules/" + r.ID + ".md"
+	return "https://github.com/salint/salint/blob/" + cmp.Or(r.DocRef, "main") + "/docs/rules/" + r.ID + ".md"
 }
 
 // Location is a position in an input file; Line and Column start at 1.

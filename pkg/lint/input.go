@@ -370,7 +370,11 @@ func gather(ctx context.Context, cfg Config, jobs int, gc *gcTuner) *gathered {
 			named[realPathOf(f)] = true
 		}
 		wopts := loader.WalkOptions{Exclude: cfg.Exclude, Claim: claim, FollowSymlinks: cfg.FollowSymlinks}
+		own := ownFiles(cfg)
 		notes, errs := loader.Walk(pl.walk, wopts, func(in loader.Input) {
+			if !in.Stdin && own.found(in.Path) {
+				return
+			}
 			t := task{slot: slot, in: in}
 			slot++
 			switch {
@@ -515,6 +519,39 @@ func gather(ctx context.Context, cfg Config, jobs int, gc *gcTuner) *gathered {
 		g.results = append(g.results, results[s])
 	}
 	return g
+}
+
+// ownSet is Config.OwnFiles, and the files named as paths, by absolute
+// path.
+// bases holds their base names, which rule out most files without a
+// system call.
+type ownSet struct{ own, named, bases map[string]bool }
+
+func ownFiles(cfg Config) ownSet {
+	s := ownSet{own: map[string]bool{}, named: map[string]bool{}, bases: map[string]bool{}}
+	for _, f := range cfg.OwnFiles {
+		s.own[absClean(f)] = true
+		s.bases[filepath.Base(f)] = true
+	}
+	if len(s.own) > 0 {
+		for _, p := range cfg.Paths {
+			if p != "-" {
+				s.named[absClean(p)] = true
+			}
+		}
+	}
+	return s
+}
+
+// has says whether path is one of salint's own files.
+func (s ownSet) has(path string) bool {
+	return s.bases[filepath.Base(path)] && s.own[absClean(path)]
+}
+
+// found says whether the walk should leave path out: one of salint's own
+// files that the user did not name.
+func (s ownSet) found(path string) bool {
+	return s.has(path) && !s.named[absClean(path)]
 }
 
 func absClean(p string) string {

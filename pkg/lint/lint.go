@@ -58,6 +58,12 @@ type Config struct {
 	// (Finding.SourceLine stays empty), so a file's text is dropped as soon
 	// as it is parsed instead of being held until the findings are located.
 	NoSourceLines bool
+	// OwnFiles are salint's own files (the configuration, a baseline, a
+	// baseline or report it writes), compared by absolute path: found in a
+	// directory being walked, or beside a named file, they are left out
+	// entirely, neither read nor counted nor noted. A file named as a path
+	// is read as any other: the user asked for it.
+	OwnFiles []string
 	// TuneGC lets the process trade memory for speed within a budget that
 	// grows with the input (see gcTuner), for the run and what follows it;
 	// for a command, not a library.
@@ -90,7 +96,9 @@ func Run(ctx context.Context, eng *engine.Engine, cfg Config) (*finding.Report, 
 	// Files named one by one (a pre-commit hook) are read with their
 	// siblings, for references only.
 	var context []*model.Extracted
-	if siblings := contextFiles(g.plainNamed, cfg.Exclude); len(siblings) > 0 {
+	siblings := contextFiles(g.plainNamed, cfg.Exclude)
+	siblings = slices.DeleteFunc(siblings, ownFiles(cfg).has)
+	if len(siblings) > 0 {
 		ccfg := cfg
 		ccfg.Paths, ccfg.Charts, ccfg.Kustomizations = siblings, nil, nil
 		for _, l := range gather(ctx, ccfg, jobs, gc).results {

@@ -138,8 +138,8 @@ install_release() {
 
   (cd "$dir/bin" && extract "../download/$asset" "$name") ||
     abandon "$asset has no $name at its top level."
-  if [ ! -f "$dir/bin/$name" ]; then
-    abandon "$asset has no $name at its top level."
+  if [ -L "$dir/bin/$name" ] || [ ! -f "$dir/bin/$name" ]; then
+    abandon "$asset has no $name file at its top level."
   fi
   chmod +x "$dir/bin/$name"
   "$dir/bin/$name" version || abandon "the $name of $asset does not run on this $RUNNER_OS $RUNNER_ARCH runner."
@@ -274,7 +274,7 @@ plan() {
     set_output build false
     return 0
   fi
-  echo "$reason"
+  echo "salint: $reason"
   need_go
   layout
   set_output build true

@@ -49,15 +49,16 @@ type entry struct {
 	name string
 	body string
 	mode int64
+	link string // a symbolic link to this, in a tar
 }
 
 // releaseFiles are what a release archive holds besides the binary.
 func releaseFiles(binary string) []entry {
 	return []entry{
-		{binary, fakeSalint, 0o755},
-		{"LICENSE", "license\n", 0o644},
-		{"README.md", "readme\n", 0o644},
-		{"CHANGELOG.md", "changes\n", 0o644},
+		{name: binary, body: fakeSalint, mode: 0o755},
+		{name: "LICENSE", body: "license\n", mode: 0o644},
+		{name: "README.md", body: "readme\n", mode: 0o644},
+		{name: "CHANGELOG.md", body: "changes\n", mode: 0o644},
 	}
 }
 
@@ -67,7 +68,11 @@ func tarGz(t *testing.T, entries []entry) []byte {
 	gz := gzip.NewWriter(&buf)
 	tw := tar.NewWriter(gz)
 	for _, e := range entries {
-		if err := tw.WriteHeader(&tar.Header{Name: e.name, Mode: e.mode, Size: int64(len(e.body)), Typeflag: tar.TypeReg}); err != nil {
+		h := &tar.Header{Name: e.name, Mode: e.mode, Size: int64(len(e.body)), Typeflag: tar.TypeReg}
+		if e.link != "" {
+			h.Typeflag, h.Linkname, h.Size = tar.TypeSymlink, e.link, 0
+		}
+		if err := tw.WriteHeader(h); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := tw.Write([]byte(e.body)); err != nil {
@@ -205,7 +210,8 @@ func TestReleaseThatFailsIsNotInstalled(t *testing.T) {
 	const asset = "salint_1.2.3_linux_amd64.tar.gz"
 	const dl = "/download/v1.2.3/"
 	good := tarGz(t, releaseFiles("salint"))
-	tampered := tarGz(t, append(releaseFiles("salint"), entry{"extra", "x", 0o644}))
+	tampered := tarGz(t, append(releaseFiles("salint"), entry{name: "extra", body: "x", mode: 0o644}))
+	linked := tarGz(t, []entry{{name: "salint", mode: 0o777, link: "/bin/sh"}})
 	for _, tc := range []struct {
 		name     string
 		files    map[string][]byte
@@ -229,6 +235,8 @@ func TestReleaseThatFailsIsNotInstalled(t *testing.T) {
 			"", "could not download http://127.0.0.1", 1},
 		{"no binary in the archive", map[string][]byte{dl + asset: tarGz(t, releaseFiles("bin/salint")), dl + "checksums.txt": []byte(checksum(asset, tarGz(t, releaseFiles("bin/salint"))))},
 			"", asset + " has no salint at its top level", 2},
+		{"a link for a binary", map[string][]byte{dl + asset: linked, dl + "checksums.txt": []byte(checksum(asset, linked))},
+			"", asset + " has no salint file at its top level", 2},
 		{"plain http off loopback", nil, "http://example.com/releases", "must be an https URL", 0},
 		{"credentials in the URL", nil, "http://127.0.0.1:1@example.com/releases", "must be an https URL", 0},
 	} {

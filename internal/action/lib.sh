@@ -6,7 +6,7 @@
 # from an input cannot end the line and start a command of its own.
 escape_command() {
   local s=$1
-  s=${s//%/%25}
+  s=${s//\%/%25}
   s=${s//$'\r'/%0D}
   s=${s//$'\n'/%0A}
   printf '%s' "$s"

@@ -3,7 +3,6 @@ package integrations
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -26,7 +25,10 @@ var (
 	shaPinned = regexp.MustCompile(`^[^@\s]+@[0-9a-f]{40}$`)
 	anyExpr   = regexp.MustCompile(`\$\{\{`)
 	inputRef  = regexp.MustCompile(`\$\{\{\s*inputs\.([A-Za-z0-9_-]+)\s*\}\}`)
-	stepOut   = regexp.MustCompile(`^\$\{\{\s*steps\.([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_-]+)\s*\}\}$`)
+	// A step that runs one of the action's scripts, e.g.
+	// bash "$GITHUB_ACTION_PATH/internal/action/run.sh".
+	actionScript = regexp.MustCompile(`^bash "\$GITHUB_ACTION_PATH/(internal/action/[a-z]+\.sh)"( [a-z]+)?\n?$`)
+	stepOut      = regexp.MustCompile(`^\$\{\{\s*steps\.([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_-]+)\s*\}\}$`)
 )
 
 // gobin is the empty GOBIN that `go install ./...` filled, once.
@@ -218,6 +220,7 @@ func TestActionLint(t *testing.T) {
 			if s.Shell != "bash" {
 				t.Errorf("%s: shell = %q, want bash", where, s.Shell)
 			}
+			stepScript(t, s) // the script it names must exist
 		}
 		for _, v := range s.Env {
 			for _, m := range inputRef.FindAllStringSubmatch(v, -1) {
@@ -252,139 +255,25 @@ func TestActionLint(t *testing.T) {
 		s, ok := stepIDs[m[1]]
 		if !ok {
 			t.Errorf("action.yml: output %s names step %q, which does not exist", name, m[1])
-		} else if !strings.Contains(s.Run, `echo "`+m[2]+`=`) {
+		} else if script := stepScript(t, s); !strings.Contains(script, `echo "`+m[2]+`=`) && !strings.Contains(script, "set_output "+m[2]+" ") {
 			t.Errorf("action.yml: step %s never writes output %q", m[1], m[2])
 		}
 	}
 }
 
-// TestActionRunsSalint runs the action's salint step as GitHub would
-// (bash -eo pipefail) with the command `go install` built: its outputs
-// and exit status.
-func TestActionRunsSalint(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("the step is tested with a POSIX bash")
+// stepScript is what a step runs: the repository's script that its run hands
+// to bash (internal/action's tests run those), or the run itself.
+func stepScript(t *testing.T, s workflowStep) string {
+	t.Helper()
+	m := actionScript.FindStringSubmatch(s.Run)
+	if m == nil {
+		return s.Run
 	}
-	bash, err := exec.LookPath("bash")
+	b, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(m[1])))
 	if err != nil {
-		t.Skip("no bash")
+		t.Errorf("action.yml step %s runs %s: %v", s.ID, m[1], err)
 	}
-	bin := installed(t)
-	var script string
-	for _, s := range readAction(t).Runs.Steps {
-		if s.ID == "run" {
-			script = s.Run
-		}
-	}
-	if script == "" {
-		t.Fatal("action.yml: no step with id run")
-	}
-	manifests, err := filepath.Abs(filepath.Join(root, "testdata", "manifests"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, tc := range []struct {
-		name       string
-		env        map[string]string
-		wantStatus int
-		wantReport string
-		wantCount  bool
-		absent     string // must not be in the report
-	}{
-		{"sarif by default", map[string]string{"SALINT_FORMAT": "sarif", "SALINT_FAIL_ON": "none"}, 0, "salint.sarif", true, ""},
-		{"github gate", map[string]string{"SALINT_FORMAT": "github"}, 1, "", true, ""},
-		{"args split, not globbed", map[string]string{"SALINT_FORMAT": "json", "SALINT_OUTPUT": "out.json",
-			"SALINT_ARGS": " --min-severity  critical --exclude **/rbac/** ", "SALINT_FAIL_ON": "none"}, 0, "out.json", true, "/rbac/"},
-		{"several paths", map[string]string{"SALINT_FORMAT": "text", "SALINT_PATH": manifests + "/rbac\n\n" + manifests + "/identity\n"}, 1, "", true, ""},
-		// A YAML block scalar gives args on several lines: each one counts.
-		{"multi-line args", map[string]string{"SALINT_FORMAT": "json", "SALINT_OUTPUT": "out.json",
-			"SALINT_ARGS": "--min-severity critical\n--exclude **/rbac/**\n", "SALINT_FAIL_ON": "none"}, 0, "out.json", true, "/rbac/"},
-		{"input error", map[string]string{"SALINT_FORMAT": "sarif", "SALINT_PATH": manifests + "/no-such-dir"}, 2, "salint.sarif", false, ""},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			work, temp := t.TempDir(), t.TempDir()
-			// A file the args' glob would match, were it expanded.
-			if err := os.MkdirAll(filepath.Join(work, "x", "rbac", "y"), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			outputs := filepath.Join(temp, "github_output")
-			// The step runs salint once: the report and the count come
-			// from one run, so the tree is linted once.
-			runs, wrapper := filepath.Join(t.TempDir(), "runs"), filepath.Join(t.TempDir(), "salint")
-			wrap := "#!" + bash + "\necho run >> '" + runs + "'\nexec '" + filepath.Join(bin, "salint") + "' \"$@\"\n"
-			if err := os.WriteFile(wrapper, []byte(wrap), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			env := map[string]string{
-				"SALINT": wrapper, "SALINT_PATH": manifests,
-				"SALINT_OUTPUT": "", "SALINT_FAIL_ON": "", "SALINT_CONFIG": "", "SALINT_ARGS": "",
-				"RUNNER_TEMP": temp, "GITHUB_OUTPUT": outputs,
-			}
-			for k, v := range tc.env {
-				env[k] = v
-			}
-			cmd := exec.Command(bash, "--noprofile", "--norc", "-eo", "pipefail", "-c", script)
-			cmd.Dir = work
-			cmd.Env = os.Environ()
-			for k, v := range env {
-				cmd.Env = append(cmd.Env, k+"="+v)
-			}
-			var stderr bytes.Buffer
-			cmd.Stdout, cmd.Stderr = nil, &stderr
-			status := 0
-			if err := cmd.Run(); err != nil {
-				var exit *exec.ExitError
-				if !errors.As(err, &exit) {
-					t.Fatal(err)
-				}
-				status = exit.ExitCode()
-			}
-			if status != tc.wantStatus {
-				t.Errorf("exit status %d, want %d; stderr:\n%s", status, tc.wantStatus, stderr.String())
-			}
-			if b, _ := os.ReadFile(runs); string(b) != "run\n" {
-				t.Errorf("salint ran %d times, want once", strings.Count(string(b), "run"))
-			}
-			b, err := os.ReadFile(outputs)
-			if err != nil {
-				t.Fatalf("no outputs: %v", err)
-			}
-			got := map[string]string{}
-			for line := range strings.Lines(string(b)) {
-				k, v, _ := strings.Cut(strings.TrimSuffix(line, "\n"), "=")
-				got[k] = v
-			}
-			if got["report"] != tc.wantReport {
-				t.Errorf("report output %q, want %q", got["report"], tc.wantReport)
-			}
-			if tc.wantReport != "" {
-				b, err := os.ReadFile(filepath.Join(work, tc.wantReport))
-				if err != nil || len(b) == 0 {
-					t.Errorf("report %s not written: %v", tc.wantReport, err)
-				}
-				if tc.absent != "" && bytes.Contains(b, []byte(tc.absent)) {
-					t.Errorf("report %s mentions %s", tc.wantReport, tc.absent)
-				}
-			}
-			// The count must be what the JSON report says.
-			var report struct {
-				Summary struct {
-					Findings *int `json:"findings"`
-				} `json:"summary"`
-			}
-			js, err := os.ReadFile(filepath.Join(temp, "salint-count.json"))
-			if err != nil || json.Unmarshal(js, &report) != nil || report.Summary.Findings == nil {
-				t.Fatalf("no JSON report to count from: %v", err)
-			}
-			want := strconv.Itoa(*report.Summary.Findings)
-			if got["findings"] != want {
-				t.Errorf("findings output %q, want %s", got["findings"], want)
-			}
-			if tc.wantCount && *report.Summary.Findings == 0 {
-				t.Errorf("no findings counted")
-			}
-		})
-	}
+	return string(b)
 }
 
 func TestCIWorkflow(t *testing.T) {

@@ -49,7 +49,7 @@ func TestParseReports(t *testing.T) {
 		{"a report over the baseline written", []string{"-f", "json=b.json", "--write-baseline", "b.json"}, nil,
 			"the json report and --write-baseline would both be written to b.json"},
 		{"a report over the baseline read", []string{"-o", "b.json", "--baseline", "b.json"}, nil, "the text report would be written over the --baseline b.json"},
-		{"fail-on lists none", []string{"--fail-on", "urgent"}, nil, `--fail-on: unknown severity "urgent" (want none, info, low, medium, high, critical)`},
+		{"fail-on lists none", []string{"--fail-on", "urgent"}, nil, `--fail-on: unknown severity "urgent" (want one of none, info, low, medium, high, critical)`},
 		{"min-severity lists every severity", []string{"--min-severity", "urgent"}, nil, "(want one of info, low, medium, high, critical)"},
 	}
 	for _, tt := range tests {

@@ -49,7 +49,7 @@ func TestMistypedCommand(t *testing.T) {
 	}{
 		{[]string{"rule"}, false, `unknown command "rule"; did you mean "rules"?`},
 		{[]string{"explian", "SA010"}, false, `unknown command "explian"; did you mean "explain"?`},
-		{[]string{"verison"}, false, `unknown command "verison"; did you mean "version"?`},
+		{[]string{"verison"}, false, `unknown command "verison"; did you mean "version"?`}, //nolint:misspell // the typo under test
 		{[]string{"expl"}, false, `did you mean "explain"?`},
 		{[]string{"--no-config", "rule"}, false, `did you mean "rules"?`},
 		{[]string{"--no-config", "rules"}, false, `"rules" is a subcommand, named before any flag`},
@@ -236,7 +236,7 @@ func TestRulesShowConfiguration(t *testing.T) {
 	if strings.Contains(out, `"enabled"`) || strings.Contains(out, `"defaultSeverity"`) {
 		t.Errorf("JSON without configuration has the configuration's keys")
 	}
-	if out, _, code = runSalint(t, "", "rules", "--disable", "SA999"); code != ExitError {
+	if _, _, code = runSalint(t, "", "rules", "--disable", "SA999"); code != ExitError {
 		t.Errorf("--disable of an unknown rule: exit %d", code)
 	}
 }
@@ -305,5 +305,46 @@ func TestOwnFilesAreNotInputs(t *testing.T) {
 	_, stderr, code := runSalint(t, "", "--write-baseline", "pod.yaml", ".")
 	if b, _ := os.ReadFile("pod.yaml"); code != ExitError || string(b) != pod || !strings.Contains(stderr, "one of the files salint read") {
 		t.Errorf("--write-baseline pod.yaml: exit %d, stderr %q", code, stderr)
+	}
+}
+
+// Reports written inside the scanned tree are salint's own files on the
+// next run too: not read, not skipped, rewritten without complaint; a
+// manifest named as a report file is still read and never overwritten.
+func TestReportFilesAreNotInputs(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	pod := "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: shop}\nspec: {containers: [{name: c, image: c}]}\n"
+	if err := os.WriteFile("pod.yaml", []byte(pod), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for run := range 2 {
+		out, stderr, code := runSalint(t, "", "-f", "json=r.json", "-f", "sarif=r.sarif.json", "-f", "compact", ".")
+		if code == ExitError {
+			t.Fatalf("run %d: exit %d: %s", run, code, stderr)
+		}
+		if !strings.Contains(out, "1 file, 1 document, 1 object checked, 0 skipped") {
+			t.Errorf("run %d: the reports of the run before were read as inputs:\n%s", run, out)
+		}
+	}
+	var rep struct{ Summary struct{ Files, Skipped int } }
+	b, err := os.ReadFile("r.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &rep); err != nil || rep.Summary.Files != 1 || rep.Summary.Skipped != 0 {
+		t.Errorf("JSON report of the second run: %+v, %v", rep.Summary, err)
+	}
+	// A JSON file that is no report of salint's is an input like any other.
+	if err := os.WriteFile("other.json", []byte(`{"schemaVersion": 2}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := runSalint(t, "", "-f", "json=other.json", ".")
+	if b, _ := os.ReadFile("other.json"); code != ExitError || string(b) != `{"schemaVersion": 2}` || !strings.Contains(stderr, "one of the files salint read") {
+		t.Errorf("-f json=other.json: exit %d, stderr %q", code, stderr)
+	}
+	_, stderr, code = runSalint(t, "", "-f", "sarif=pod.yaml", ".")
+	if b, _ := os.ReadFile("pod.yaml"); code != ExitError || string(b) != pod {
+		t.Errorf("-f sarif=pod.yaml: exit %d, stderr %q", code, stderr)
 	}
 }

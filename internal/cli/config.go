@@ -3,9 +3,11 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/salint/salint/pkg/baseline"
 	"github.com/salint/salint/pkg/config"
@@ -177,9 +179,11 @@ func configuredRules(rules []*finding.Rule, lc lint.Config) []*finding.Rule {
 
 // ownFiles are the run's files that are salint's own, which the walk
 // leaves out (lint.Config.OwnFiles): the configuration in use, the
-// baseline read, and the baseline to write when the file there is one
-// (or there is none yet). A manifest named by --write-baseline by mistake
-// is still read, and so refused as the output (createOutput).
+// baseline read, the baseline to write when the file there is one (or
+// there is none yet), and each report file that holds a report salint
+// wrote (or does not exist yet). A manifest named by --write-baseline or
+// as a report file by mistake is still read, and so refused as the output
+// (createOutput).
 func ownFiles(o *Options, cfg *config.Config) []string {
 	var out []string
 	if cfg != nil && cfg.File != "" {
@@ -191,7 +195,52 @@ func ownFiles(o *Options, cfg *config.Config) []string {
 	if o.WriteBaseline != "" && isBaselineOrAbsent(o.WriteBaseline) {
 		out = append(out, o.WriteBaseline)
 	}
+	for _, r := range o.Reports {
+		if r.File != "" && isReportOrAbsent(r.File) {
+			out = append(out, r.File)
+		}
+	}
 	return out
+}
+
+// isReportOrAbsent says whether writing a report to name replaces nothing
+// but a report: no file, or a JSON or SARIF report of salint's, told by
+// its first bytes (the walk reads only .yaml, .yml and .json files, so a
+// text report is never an input unless named like a manifest, and then
+// it is read and refused as the output).
+func isReportOrAbsent(name string) bool {
+	fi, err := os.Lstat(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return true
+	}
+	if err != nil || !fi.Mode().IsRegular() {
+		return false
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, 2048)
+	n, _ := io.ReadFull(f, head)
+	return isSalintReport(head[:n])
+}
+
+// isSalintReport recognises the start of salint's JSON report
+// (schemaVersion, then tool.name "salint") and of its SARIF log (version
+// 2.1.0, $schema, then runs[0].tool.driver naming salint), as
+// pkg/report writes them: fixed key order and indentation.
+func isSalintReport(head []byte) bool {
+	s := string(head)
+	if strings.HasPrefix(s, "{\n  \"schemaVersion\": ") {
+		_, rest, ok := strings.Cut(s, "\n  \"tool\": {\n    \"name\": \"salint\",")
+		return ok && rest != ""
+	}
+	if strings.HasPrefix(s, "{\n  \"version\": \"2.1.0\",\n  \"$schema\": ") {
+		_, after, ok := strings.Cut(s, "\"driver\": {")
+		return ok && strings.Contains(after, "\"name\": \"salint\"")
+	}
+	return false
 }
 
 // isBaselineOrAbsent says whether writing a baseline to name replaces

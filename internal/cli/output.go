@@ -57,11 +57,11 @@ func (o *outputFile) commit() error {
 		return err
 	}
 	if err := o.tmp.Close(); err != nil {
-		os.Remove(o.tmp.Name())
+		_ = os.Remove(o.tmp.Name()) // best effort: the error that matters is returned
 		return err
 	}
 	if err := os.Rename(o.tmp.Name(), o.name); err != nil {
-		os.Remove(o.tmp.Name())
+		_ = os.Remove(o.tmp.Name()) // best effort: the error that matters is returned
 		return err
 	}
 	return nil

@@ -122,7 +122,7 @@ func planNamed(cfg Config, excluded func(string) bool) plan {
 		if !fi.IsDir() && excluded(path) {
 			continue
 		}
-		if cfg.Charts != nil && !(fi.Mode().IsRegular() && cfg.Charts.IsArchive(path)) {
+		if cfg.Charts != nil && (!fi.Mode().IsRegular() || !cfg.Charts.IsArchive(path)) {
 			if root := chartAbove(cfg.Charts, path, fi.IsDir()); root != "" {
 				only := p.charts[root]
 				if only == nil {
@@ -671,7 +671,7 @@ func parseUnit(u render.Unit, only *namedFiles, cfg Config, opts loader.Options,
 
 // mapComments records the ignore comments of a rendered stream (real YAML
 // comments, which Helm keeps) at the source lines they came from.
-func (lu *loadedUnit) mapComments(d *render.Doc, comments map[int]string) {
+func (u *loadedUnit) mapComments(d *render.Doc, comments map[int]string) {
 	for line, text := range comments {
 		file, at := d.File, line
 		if file == "" {
@@ -685,10 +685,10 @@ func (lu *loadedUnit) mapComments(d *render.Doc, comments map[int]string) {
 		if file == "" || at < 1 {
 			continue
 		}
-		if lu.comments[file] == nil {
-			lu.comments[file] = map[int]string{}
+		if u.comments[file] == nil {
+			u.comments[file] = map[int]string{}
 		}
-		lu.comments[file][at] = text
+		u.comments[file][at] = text
 	}
 }
 

@@ -52,7 +52,7 @@ func goYAMLEmpty(text []byte) (empty bool) {
 		if err != nil {
 			return false
 		}
-		if len(n.Content) > 0 && !(n.Content[0].Kind == yaml.ScalarNode && n.Content[0].Tag == "!!null") {
+		if len(n.Content) > 0 && (n.Content[0].Kind != yaml.ScalarNode || n.Content[0].Tag != "!!null") {
 			return false
 		}
 	}

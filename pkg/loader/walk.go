@@ -517,7 +517,7 @@ func ReadRegular(path string, limit int64) ([]byte, error) {
 	// means it grew since.
 	data := make([]byte, size+1)
 	n, err := io.ReadAtLeast(fh, data, int(size))
-	if err != nil && !(size == 0 && err == io.EOF) {
+	if err != nil && (size != 0 || err != io.EOF) {
 		return nil, unwrapPathError(err)
 	}
 	if int64(n) > size {

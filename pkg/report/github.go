@@ -117,7 +117,7 @@ func githubProperty(s string) string {
 // keeping what earlier steps or commands wrote there, within
 // githubSummaryBytes together with it.
 func appendStepSummary(path string, r *finding.Report, shown []finding.Finding, loc sarifLocator) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
 	if err != nil {
 		return err
 	}
@@ -129,7 +129,7 @@ func appendStepSummary(path string, r *finding.Report, shown []finding.Finding, 
 	}
 	writeStepSummary(w, r, shown, loc, budget)
 	if err := w.Flush(); err != nil {
-		f.Close()
+		_ = f.Close() // the write error is the one to report
 		return err
 	}
 	return f.Close()

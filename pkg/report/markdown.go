@@ -46,8 +46,8 @@ func MarkdownText(s string) string {
 			continue
 		}
 		c := s[i]
-		switch {
-		case c == '`':
+		switch c {
+		case '`':
 			span, ok := codeSpan(s[i:])
 			if !ok {
 				n := backtickRun(s[i:])
@@ -57,11 +57,11 @@ func MarkdownText(s string) string {
 			}
 			b.WriteString(safeSpan(span))
 			i += len(span)
-		case c == '<' || c == '>' || c == '&':
+		case '<', '>', '&':
 			b.WriteByte('\\')
 			b.WriteByte(c)
 			i++
-		case c == '\n':
+		case '\n':
 			b.WriteByte(c)
 			i++
 			lineStart = true

@@ -1,6 +1,7 @@
 package kustomize
 
 import (
+	"context"
 	"path/filepath"
 	"sort"
 
@@ -41,7 +42,7 @@ func NewPlan(dirs []string, opts Options) (*Plan, []finding.InputError) {
 	if err != nil {
 		return p, []finding.InputError{{Location: finding.Location{File: boundaryName}, Message: "kustomize boundary: " + err.Error()}}
 	}
-	g := newGuardedFS(nil, boundary, opts.maxFileSize())
+	g := newGuardedFS(context.TODO(), boundary, opts.maxFileSize())
 	var inputs []string // real directories, in the order given
 	for _, d := range dirs {
 		real, err := realDir(d)

@@ -1,7 +1,7 @@
 # salint: build, test and maintenance targets. Only Go is needed.
 GO ?= go
 
-.PHONY: build test bench docs golden lint fmt fuzz hostile race
+.PHONY: build test bench docs golden lint fmt fuzz hostile race release-check vulncheck
 
 build:
 	$(GO) build -o bin/salint ./cmd/salint
@@ -24,10 +24,29 @@ golden:
 	$(GO) test ./internal/cli -run TestGolden -update
 	$(GO) test ./pkg/report -update
 
+# Static checks. The linters are Go tools pinned by their own modfiles in
+# tools/, so they never touch salint's go.mod and need nothing but Go.
+TOOL = $(GO) tool -modfile=tools/$(1).mod $(1)
+
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
 	$(GO) vet ./...
 	$(GO) test ./rules -run 'TestRegoIsFormatted|TestRuleMetadata|TestRuleLayout'
+	$(call TOOL,golangci-lint) run ./...
+	$(call TOOL,opa) check --strict rules
+	$(GO) mod tidy -diff
+
+# Known vulnerabilities in the code salint calls (needs the network).
+vulncheck:
+	$(call TOOL,govulncheck) ./...
+
+# GoReleaser's config check and a snapshot of every archive, SBOM and
+# checksums.txt in dist/ (no signing, no image: the release workflow and
+# the CI release-check job do those).
+release-check:
+	$(call TOOL,goreleaser) check
+	$(call TOOL,goreleaser) release --snapshot --clean --skip=docker,sign
+	cd dist && sha256sum --check --strict checksums.txt
 
 # Format Go and Rego sources.
 fmt:

@@ -148,6 +148,105 @@ func TestPreCommitHooks(t *testing.T) {
 	}
 }
 
+// The salint-docker hook runs the release image of the version being
+// released: the tag the release workflow checks, the newest CHANGELOG
+// section, and the version the README's examples pin.
+func TestPreCommitDockerHook(t *testing.T) {
+	var hooks []map[string]any
+	readYAML(t, ".pre-commit-hooks.yaml", &hooks)
+	var h map[string]any
+	for _, x := range hooks {
+		if x["id"] == "salint-docker" {
+			h = x
+		}
+	}
+	if h == nil {
+		t.Fatal("no hook salint-docker")
+	}
+	version := changelogVersion(t)
+	for key, want := range map[string]any{
+		"language": "docker_image", "entry": "ghcr.io/salint/salint:v" + version,
+		"require_serial": true, "types_or": []any{"yaml", "json"}, "args": []any{"--"},
+	} {
+		if got := h[key]; !equalYAML(got, want) {
+			t.Errorf("hook salint-docker: %s = %v, want %v", key, got, want)
+		}
+	}
+	readme := readFile(t, "README.md")
+	for _, pin := range []string{"salint/salint@v" + version, "rev: v" + version, "ghcr.io/salint/salint:v" + version, "cmd/salint@v" + version} {
+		if !strings.Contains(readme, pin) {
+			t.Errorf("README.md does not pin %s", pin)
+		}
+	}
+	if strings.Contains(readme, "salint@latest") {
+		t.Error("README.md installs @latest: pin the release")
+	}
+}
+
+// changelogVersion is the version of CHANGELOG.md's newest section.
+func changelogVersion(t *testing.T) string {
+	t.Helper()
+	for _, line := range strings.Split(readFile(t, "CHANGELOG.md"), "\n") {
+		if rest, ok := strings.CutPrefix(line, "## ["); ok {
+			v, _, _ := strings.Cut(rest, "]")
+			return v
+		}
+	}
+	t.Fatal("CHANGELOG.md has no version section")
+	return ""
+}
+
+func readFile(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(root, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// The action downloads archives by the names GoReleaser gives them.
+func TestReleaseArchiveNames(t *testing.T) {
+	var cfg struct {
+		Builds []struct {
+			Goos   []string `yaml:"goos"`
+			Goarch []string `yaml:"goarch"`
+		} `yaml:"builds"`
+		Archives []struct {
+			NameTemplate    string   `yaml:"name_template"`
+			Formats         []string `yaml:"formats"`
+			FormatOverrides []struct {
+				Goos    string   `yaml:"goos"`
+				Formats []string `yaml:"formats"`
+			} `yaml:"format_overrides"`
+		} `yaml:"archives"`
+		Checksum struct {
+			NameTemplate string `yaml:"name_template"`
+		} `yaml:"checksum"`
+	}
+	readYAML(t, ".goreleaser.yaml", &cfg)
+	if len(cfg.Builds) != 1 || len(cfg.Archives) != 1 {
+		t.Fatalf("want one build and one archive, got %d and %d", len(cfg.Builds), len(cfg.Archives))
+	}
+	a := cfg.Archives[0]
+	if a.NameTemplate != "{{ .ProjectName }}_{{ .Version }}_{{ .Os }}_{{ .Arch }}" || !equalYAML(a.Formats, []string{"tar.gz"}) ||
+		len(a.FormatOverrides) != 1 || a.FormatOverrides[0].Goos != "windows" || !equalYAML(a.FormatOverrides[0].Formats, []string{"zip"}) {
+		t.Errorf("archive names changed (%+v): internal/action/install.sh downloads salint_X.Y.Z_<os>_<arch>.tar.gz (.zip on windows)", a)
+	}
+	if cfg.Checksum.NameTemplate != "checksums.txt" {
+		t.Errorf("checksum file %q: the action reads checksums.txt", cfg.Checksum.NameTemplate)
+	}
+	if !equalYAML(cfg.Builds[0].Goos, []string{"linux", "darwin", "windows"}) || !equalYAML(cfg.Builds[0].Goarch, []string{"amd64", "arm64"}) {
+		t.Errorf("platforms %v/%v: the action and the README list linux, darwin, windows on amd64, arm64", cfg.Builds[0].Goos, cfg.Builds[0].Goarch)
+	}
+	script := readFile(t, "internal/action/install.sh")
+	for _, want := range []string{"checksums.txt", "salint_", ".tar.gz", ".zip"} {
+		if !strings.Contains(script, want) {
+			t.Errorf("internal/action/install.sh does not mention %q", want)
+		}
+	}
+}
+
 func equalYAML(a, b any) bool {
 	x, _ := json.Marshal(a)
 	y, _ := json.Marshal(b)
@@ -276,60 +375,77 @@ func stepScript(t *testing.T, s workflowStep) string {
 	return string(b)
 }
 
-func TestCIWorkflow(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join(root, ".github", "workflows", "ci.yml"))
+// Every workflow grants nothing by default, pins what it uses by commit,
+// and keeps expressions out of scripts; ci.yml runs the checks a release
+// depends on, and release.yml signs with its OIDC identity.
+func TestWorkflows(t *testing.T) {
+	names, err := filepath.Glob(filepath.Join(root, ".github", "workflows", "*.yml"))
+	if err != nil || len(names) == 0 {
+		t.Fatalf("no workflows: %v", err)
+	}
+	runsOf := map[string]string{}
+	for _, name := range names {
+		base := filepath.Base(name)
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var top map[string]yaml.Node
+		if err := yaml.Unmarshal(b, &top); err != nil {
+			t.Fatal(err)
+		}
+		perm, ok := top["permissions"]
+		if !ok || perm.Kind != yaml.MappingNode || len(perm.Content) != 0 {
+			t.Errorf("%s: top-level permissions must be {}", base)
+		}
+		var wf struct {
+			Jobs map[string]struct {
+				Permissions map[string]string `yaml:"permissions"`
+				Steps       []workflowStep    `yaml:"steps"`
+			} `yaml:"jobs"`
+		}
+		if err := yaml.Unmarshal(b, &wf); err != nil {
+			t.Fatal(err)
+		}
+		var runs []string
+		for job, j := range wf.Jobs {
+			for _, s := range j.Steps {
+				if s.Uses != "" && s.Uses != "./" && !shaPinned.MatchString(s.Uses) {
+					t.Errorf("%s job %s: uses %q is not pinned to a commit SHA", base, job, s.Uses)
+				}
+				if strings.HasPrefix(s.Uses, "actions/setup-go@") && s.With["go-version-file"] != "go.mod" {
+					t.Errorf("%s job %s: setup-go without go-version-file: go.mod", base, job)
+				}
+				if strings.HasPrefix(s.Uses, "actions/checkout@") && s.With["persist-credentials"] != "false" {
+					t.Errorf("%s job %s: checkout keeps the token in .git (persist-credentials: false)", base, job)
+				}
+				if anyExpr.MatchString(s.Run) {
+					t.Errorf("%s job %s: run contains a ${{ }} expression; pass it through env", base, job)
+				}
+				runs = append(runs, strings.Fields(s.Run)...)
+			}
+			if base == "release.yml" && j.Permissions["id-token"] != "write" {
+				t.Errorf("release.yml job %s: keyless signing needs id-token: write", job)
+			}
+		}
+		runsOf[base] = " " + strings.Join(runs, " ") + " "
+	}
+	for wf, cmds := range map[string][]string{
+		"ci.yml":      {"make test", "make lint", "make release-check", "make vulncheck", "make race"},
+		"release.yml": {"make test", "goreleaser release --clean", "cosign verify-blob", "cosign verify"},
+	} {
+		for _, cmd := range cmds {
+			if !strings.Contains(runsOf[wf], " "+cmd+" ") {
+				t.Errorf("%s: never runs %q", wf, cmd)
+			}
+		}
+	}
+	ci, err := os.ReadFile(filepath.Join(root, ".github", "workflows", "ci.yml"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var top map[string]yaml.Node
-	if err := yaml.Unmarshal(b, &top); err != nil {
-		t.Fatal(err)
-	}
-	perm, ok := top["permissions"]
-	if !ok || perm.Kind != yaml.MappingNode || len(perm.Content) != 0 {
-		t.Errorf("ci.yml: top-level permissions must be {}")
-	}
-	var wf struct {
-		Jobs map[string]struct {
-			Steps []workflowStep `yaml:"steps"`
-		} `yaml:"jobs"`
-	}
-	if err := yaml.Unmarshal(b, &wf); err != nil {
-		t.Fatal(err)
-	}
-	var runs []string
-	setupGo, local := false, false
-	for job, j := range wf.Jobs {
-		for _, s := range j.Steps {
-			switch {
-			case s.Uses == "./":
-				local = true
-			case s.Uses != "" && !shaPinned.MatchString(s.Uses):
-				t.Errorf("ci.yml job %s: uses %q is not pinned to a commit SHA", job, s.Uses)
-			}
-			if strings.HasPrefix(s.Uses, "actions/setup-go@") {
-				setupGo = true
-				if s.With["go-version-file"] != "go.mod" {
-					t.Errorf("ci.yml job %s: setup-go without go-version-file: go.mod", job)
-				}
-			}
-			if anyExpr.MatchString(s.Run) {
-				t.Errorf("ci.yml job %s: run contains a ${{ }} expression; pass it through env", job)
-			}
-			runs = append(runs, strings.Fields(s.Run)...)
-		}
-	}
-	if !setupGo {
-		t.Errorf("ci.yml: no actions/setup-go step")
-	}
-	if !local {
+	if !strings.Contains(string(ci), "uses: ./\n") {
 		t.Errorf("ci.yml: the repository's own action (uses: ./) is never run")
-	}
-	joined := " " + strings.Join(runs, " ") + " "
-	for _, cmd := range []string{"make test", "make lint"} {
-		if !strings.Contains(joined, " "+cmd+" ") {
-			t.Errorf("ci.yml: never runs %q", cmd)
-		}
 	}
 }
 

@@ -209,21 +209,11 @@ func ownFiles(o *Options, cfg *config.Config) []string {
 // text report is never an input unless named like a manifest, and then
 // it is read and refused as the output).
 func isReportOrAbsent(name string) bool {
-	fi, err := os.Lstat(name)
-	if errors.Is(err, fs.ErrNotExist) {
-		return true
-	}
-	if err != nil || !fi.Mode().IsRegular() {
-		return false
-	}
-	f, err := os.Open(name)
-	if err != nil {
-		return false
-	}
-	defer f.Close()
-	head := make([]byte, 2048)
-	n, _ := io.ReadFull(f, head)
-	return isSalintReport(head[:n])
+	return absentOr(name, func(f *os.File) bool {
+		head := make([]byte, 2048)
+		n, _ := io.ReadFull(f, head)
+		return isSalintReport(head[:n])
+	})
 }
 
 // isSalintReport recognises the start of salint's JSON report
@@ -246,7 +236,16 @@ func isSalintReport(head []byte) bool {
 // isBaselineOrAbsent says whether writing a baseline to name replaces
 // nothing but a baseline.
 func isBaselineOrAbsent(name string) bool {
-	fi, err := os.Stat(name)
+	return absentOr(name, func(f *os.File) bool {
+		_, err := baseline.Read(f, name)
+		return err == nil
+	})
+}
+
+// absentOr says whether name does not exist, or is a regular file (not a
+// link to one) whose content is salint's own by is.
+func absentOr(name string, is func(*os.File) bool) bool {
+	fi, err := os.Lstat(name)
 	if errors.Is(err, fs.ErrNotExist) {
 		return true
 	}
@@ -258,6 +257,5 @@ func isBaselineOrAbsent(name string) bool {
 		return false
 	}
 	defer f.Close()
-	_, err = baseline.Read(f, name)
-	return err == nil
+	return is(f)
 }

@@ -36,9 +36,11 @@ lint:
 	$(call TOOL,opa) check --strict rules
 	$(GO) mod tidy -diff
 
-# Known vulnerabilities in the code salint calls (needs the network).
+# Known vulnerabilities in the code salint calls, from vuln.go.dev (the
+# network), or from a local copy of the database: VULNDB=file:///path.
+VULNDB ?=
 vulncheck:
-	$(call TOOL,govulncheck) ./...
+	$(call TOOL,govulncheck) $(if $(VULNDB),-db $(VULNDB)) ./...
 
 # GoReleaser's config check and a snapshot of every archive, SBOM and
 # checksums.txt in dist/ (no signing, no image: the release workflow and

@@ -183,6 +183,21 @@ func TestPreCommitDockerHook(t *testing.T) {
 	}
 }
 
+// goMinor is the Go minor version go.mod's go line names ("1.26").
+func goMinor(t *testing.T) string {
+	t.Helper()
+	for _, line := range strings.Split(readFile(t, "go.mod"), "\n") {
+		if v, ok := strings.CutPrefix(line, "go "); ok {
+			parts := strings.Split(strings.TrimSpace(v), ".")
+			if len(parts) >= 2 {
+				return parts[0] + "." + parts[1]
+			}
+		}
+	}
+	t.Fatal("go.mod has no go line")
+	return ""
+}
+
 // changelogVersion is the version of CHANGELOG.md's newest section.
 func changelogVersion(t *testing.T) string {
 	t.Helper()
@@ -413,8 +428,11 @@ func TestWorkflows(t *testing.T) {
 				if s.Uses != "" && s.Uses != "./" && !shaPinned.MatchString(s.Uses) {
 					t.Errorf("%s job %s: uses %q is not pinned to a commit SHA", base, job, s.Uses)
 				}
-				if strings.HasPrefix(s.Uses, "actions/setup-go@") && s.With["go-version-file"] != "go.mod" {
-					t.Errorf("%s job %s: setup-go without go-version-file: go.mod", base, job)
+				// setup-go takes go.mod's Go, or the newest patch of its
+				// minor version (what releases are built and scanned with).
+				if strings.HasPrefix(s.Uses, "actions/setup-go@") && s.With["go-version-file"] != "go.mod" &&
+					(s.With["go-version"] != goMinor(t)+".x" || s.With["check-latest"] != "true") {
+					t.Errorf("%s job %s: setup-go takes neither go-version-file: go.mod nor go-version: %s.x with check-latest", base, job, goMinor(t))
 				}
 				if strings.HasPrefix(s.Uses, "actions/checkout@") && s.With["persist-credentials"] != "false" {
 					t.Errorf("%s job %s: checkout keeps the token in .git (persist-credentials: false)", base, job)
@@ -432,7 +450,7 @@ func TestWorkflows(t *testing.T) {
 	}
 	for wf, cmds := range map[string][]string{
 		"ci.yml":      {"make test", "make lint", "make release-check", "make vulncheck", "make race"},
-		"release.yml": {"make test", "goreleaser release --clean", "cosign verify-blob", "cosign verify"},
+		"release.yml": {"make test", "make vulncheck", "goreleaser release --clean", "cosign verify-blob", "cosign verify"},
 	} {
 		for _, cmd := range cmds {
 			if !strings.Contains(runsOf[wf], " "+cmd+" ") {

@@ -335,6 +335,23 @@ func TestReportFilesAreNotInputs(t *testing.T) {
 	if err := json.Unmarshal(b, &rep); err != nil || rep.Summary.Files != 1 || rep.Summary.Skipped != 0 {
 		t.Errorf("JSON report of the second run: %+v, %v", rep.Summary, err)
 	}
+	// A report with a manifest after it, or one that is a manifest too, is
+	// an input: a planted "report" hides nothing from the run.
+	for name, planted := range map[string]string{
+		"trailing.json": string(b) + "---\n" + pod,
+		"kind.json":     strings.Replace(string(b), "{\n", "{\n  \"kind\": \"Pod\",\n", 1),
+	} {
+		if err := os.WriteFile(name, []byte(planted), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, stderr, code := runSalint(t, "", "-f", "json="+name, ".")
+		if after, _ := os.ReadFile(name); code != ExitError || string(after) != planted || !strings.Contains(stderr, "one of the files salint read") {
+			t.Errorf("-f json=%s over a planted report: exit %d, stderr %q", name, code, stderr)
+		}
+		if err := os.Remove(name); err != nil {
+			t.Fatal(err)
+		}
+	}
 	// A JSON file that is no report of salint's is an input like any other.
 	if err := os.WriteFile("other.json", []byte(`{"schemaVersion": 2}`), 0o644); err != nil {
 		t.Fatal(err)

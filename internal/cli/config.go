@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -204,33 +205,64 @@ func ownFiles(o *Options, cfg *config.Config) []string {
 }
 
 // isReportOrAbsent says whether writing a report to name replaces nothing
-// but a report: no file, or a JSON or SARIF report of salint's, told by
-// its first bytes (the walk reads only .yaml, .yml and .json files, so a
-// text report is never an input unless named like a manifest, and then
-// it is read and refused as the output).
+// but a report: no file, or a JSON or SARIF report of salint's (the walk
+// reads only .yaml, .yml and .json files, so a text report is never an
+// input unless named like a manifest, and then it is read and refused as
+// the output).
 func isReportOrAbsent(name string) bool {
-	return absentOr(name, func(f *os.File) bool {
-		head := make([]byte, 2048)
-		n, _ := io.ReadFull(f, head)
-		return isSalintReport(head[:n])
-	})
+	return absentOr(name, isSalintReport)
 }
 
-// isSalintReport recognises the start of salint's JSON report
-// (schemaVersion, then tool.name "salint") and of its SARIF log (version
-// 2.1.0, $schema, then runs[0].tool.driver naming salint), as
-// pkg/report writes them: fixed key order and indentation.
-func isSalintReport(head []byte) bool {
-	s := string(head)
-	if strings.HasPrefix(s, "{\n  \"schemaVersion\": ") {
-		_, rest, ok := strings.Cut(s, "\n  \"tool\": {\n    \"name\": \"salint\",")
-		return ok && rest != ""
+// isSalintReport says whether f holds one JSON value that is salint's JSON
+// report (schemaVersion, tool.name "salint") or its SARIF log (version
+// 2.1.0, every run's driver "salint"), and nothing else: no trailing
+// document, no apiVersion or kind that would make it a manifest too. A
+// planted "report" can then hide no object from the run it is left out of.
+func isSalintReport(f *os.File) bool {
+	head := make([]byte, 32)
+	n, _ := io.ReadFull(f, head)
+	s := string(head[:n])
+	if !strings.HasPrefix(s, "{\n  \"schemaVersion\": ") && !strings.HasPrefix(s, "{\n  \"version\": \"2.1.0\",") {
+		return false // not as pkg/report writes either: skip reading the rest
 	}
-	if strings.HasPrefix(s, "{\n  \"version\": \"2.1.0\",\n  \"$schema\": ") {
-		_, after, ok := strings.Cut(s, "\"driver\": {")
-		return ok && strings.Contains(after, "\"name\": \"salint\"")
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return false
 	}
-	return false
+	var doc struct {
+		SchemaVersion *int    `json:"schemaVersion"`
+		Version       string  `json:"version"`
+		Kind          *string `json:"kind"`
+		APIVersion    *string `json:"apiVersion"`
+		Tool          struct {
+			Name string `json:"name"`
+		} `json:"tool"`
+		Runs []struct {
+			Tool struct {
+				Driver struct {
+					Name string `json:"name"`
+				} `json:"driver"`
+			} `json:"tool"`
+		} `json:"runs"`
+	}
+	dec := json.NewDecoder(f)
+	if dec.Decode(&doc) != nil || doc.Kind != nil || doc.APIVersion != nil {
+		return false
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return false // something follows the report
+	}
+	if doc.SchemaVersion != nil {
+		return doc.Tool.Name == "salint"
+	}
+	if doc.Version != "2.1.0" || len(doc.Runs) == 0 {
+		return false
+	}
+	for _, r := range doc.Runs {
+		if r.Tool.Driver.Name != "salint" {
+			return false
+		}
+	}
+	return true
 }
 
 // isBaselineOrAbsent says whether writing a baseline to name replaces

@@ -302,6 +302,22 @@ func TestOwnFilesAreNotInputs(t *testing.T) {
 	if s.Summary.Files != 2 || s.Summary.Skipped != 1 || len(s.Skipped) != 1 || s.Skipped[0].File != ".salint.yaml" {
 		t.Errorf("-c ci/salint.yaml: %+v, skipped %v; want .salint.yaml alone skipped", s.Summary, s.Skipped)
 	}
+	// A baseline that is a manifest too is an input like any other.
+	b, err := os.ReadFile("salint-baseline.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	both := strings.Replace(string(b), "{\n", "{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"ServiceAccount\",\n  \"metadata\": {\"name\": \"hidden\", \"namespace\": \"shop\"},\n", 1)
+	if err := os.WriteFile("manifest-baseline.json", []byte(both), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s = lintJSON("-c", "ci/salint.yaml", "--baseline", "manifest-baseline.json", ".")
+	if s.Summary.Files != 4 || s.Summary.Documents != 4 {
+		t.Errorf("--baseline naming a manifest: %+v; want it read as an input", s.Summary)
+	}
+	if err := os.Remove("manifest-baseline.json"); err != nil {
+		t.Fatal(err)
+	}
 	_, stderr, code := runSalint(t, "", "--write-baseline", "pod.yaml", ".")
 	if b, _ := os.ReadFile("pod.yaml"); code != ExitError || string(b) != pod || !strings.Contains(stderr, "one of the files salint read") {
 		t.Errorf("--write-baseline pod.yaml: exit %d, stderr %q", code, stderr)

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -190,7 +191,7 @@ func ownFiles(o *Options, cfg *config.Config) []string {
 	if cfg != nil && cfg.File != "" {
 		out = append(out, cfg.File)
 	}
-	if o.Baseline != "" {
+	if o.Baseline != "" && isBaselineOrAbsent(o.Baseline) {
 		out = append(out, o.Baseline)
 	}
 	if o.WriteBaseline != "" && isBaselineOrAbsent(o.WriteBaseline) {
@@ -265,12 +266,24 @@ func isSalintReport(f *os.File) bool {
 	return true
 }
 
-// isBaselineOrAbsent says whether writing a baseline to name replaces
-// nothing but a baseline.
+// isBaselineOrAbsent says whether name is no file or a baseline and
+// nothing else: a baseline that also names an apiVersion or kind could be
+// applied as a manifest, so it stays an input (and is refused as an
+// output).
 func isBaselineOrAbsent(name string) bool {
 	return absentOr(name, func(f *os.File) bool {
-		_, err := baseline.Read(f, name)
-		return err == nil
+		data, err := io.ReadAll(f)
+		if err != nil {
+			return false
+		}
+		if _, err := baseline.Read(bytes.NewReader(data), name); err != nil {
+			return false
+		}
+		var manifest struct {
+			Kind       *string `json:"kind"`
+			APIVersion *string `json:"apiVersion"`
+		}
+		return json.Unmarshal(data, &manifest) == nil && manifest.Kind == nil && manifest.APIVersion == nil
 	})
 }
 

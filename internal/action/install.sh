@@ -12,7 +12,8 @@
 # no release binary; any other ref (a branch, a commit SHA, a local `uses: ./`)
 # is built. A checksum that does not match is an error, never a reason to build.
 #
-# Environment: SALINT_ACTION_REF (github.action_ref), RUNNER_OS, RUNNER_ARCH,
+# Environment: SALINT_ACTION_REF (github.action_ref), SALINT_VERSION (the
+# version input: a release tag to download whatever the ref), RUNNER_OS, RUNNER_ARCH,
 # RUNNER_TEMP, GITHUB_OUTPUT; SALINT_RELEASE_URL replaces
 # https://github.com/salint/salint/releases (https, or http on loopback for tests).
 set -e -o pipefail
@@ -32,6 +33,14 @@ word_re='^[A-Za-z0-9]+$'
 # goarch and ext, the archive's extension.
 decide() {
   ref=${SALINT_ACTION_REF:-}
+  asked=""
+  if [ -n "${SALINT_VERSION:-}" ]; then
+    # The version input: the release to download whatever ref the action is
+    # pinned to (a commit SHA, as hardening guides advise).
+    [[ $SALINT_VERSION =~ $release_re ]] ||
+      fail "the version input must be a release tag such as v1.2.3, not: $SALINT_VERSION"
+    ref=$SALINT_VERSION asked=1
+  fi
   exe=""
   if [ "$RUNNER_OS" = Windows ]; then exe=.exe; fi
   version=""
@@ -40,6 +49,9 @@ decide() {
     if platform; then
       method=release
       return 0
+    fi
+    if [ -n "$asked" ]; then
+      fail "salint $ref has no release binary for $RUNNER_OS $RUNNER_ARCH; leave the version input empty to build the action's own commit"
     fi
     method=build
     reason="salint $ref has no release binary for $RUNNER_OS $RUNNER_ARCH: building it from source."

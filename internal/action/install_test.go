@@ -130,13 +130,16 @@ func TestReleaseIsDownloadedAndChecked(t *testing.T) {
 	for _, tc := range []struct {
 		name, ref, os, arch string
 		asset, binary       string
+		version             string // the version input, which wins over ref
 	}{
-		{"linux amd64", "v1.2.3", "Linux", "X64", "salint_1.2.3_linux_amd64.tar.gz", "salint"},
-		{"linux arm64", "v1.2.3", "Linux", "ARM64", "salint_1.2.3_linux_arm64.tar.gz", "salint"},
-		{"macOS arm64", "v1.2.3", "macOS", "ARM64", "salint_1.2.3_darwin_arm64.tar.gz", "salint"},
-		{"pre-release", "v1.3.0-rc.1", "macOS", "X64", "salint_1.3.0-rc.1_darwin_amd64.tar.gz", "salint"},
-		{"windows zip", "v1.2.3", "Windows", "X64", "salint_1.2.3_windows_amd64.zip", "salint.exe"},
-		{"windows arm64 zip", "v1.2.3", "Windows", "ARM64", "salint_1.2.3_windows_arm64.zip", "salint.exe"},
+		{"SHA pin with version", "0123456789abcdef0123456789abcdef01234567", "Linux", "X64", "salint_1.2.3_linux_amd64.tar.gz", "salint", "v1.2.3"},
+		{"branch with version", "main", "macOS", "ARM64", "salint_1.2.3_darwin_arm64.tar.gz", "salint", "v1.2.3"},
+		{"linux amd64", "v1.2.3", "Linux", "X64", "salint_1.2.3_linux_amd64.tar.gz", "salint", ""},
+		{"linux arm64", "v1.2.3", "Linux", "ARM64", "salint_1.2.3_linux_arm64.tar.gz", "salint", ""},
+		{"macOS arm64", "v1.2.3", "macOS", "ARM64", "salint_1.2.3_darwin_arm64.tar.gz", "salint", ""},
+		{"pre-release", "v1.3.0-rc.1", "macOS", "X64", "salint_1.3.0-rc.1_darwin_amd64.tar.gz", "salint", ""},
+		{"windows zip", "v1.2.3", "Windows", "X64", "salint_1.2.3_windows_amd64.zip", "salint.exe", ""},
+		{"windows arm64 zip", "v1.2.3", "Windows", "ARM64", "salint_1.2.3_windows_arm64.zip", "salint.exe", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := newStep(t, true) // a go on PATH that must not be used
@@ -147,14 +150,18 @@ func TestReleaseIsDownloadedAndChecked(t *testing.T) {
 				archive = tarGz(t, releaseFiles(tc.binary))
 			}
 			other := tarGz(t, releaseFiles("salint"))
-			dl := "/download/" + tc.ref + "/"
+			tag := tc.ref
+			if tc.version != "" {
+				tag = tc.version
+			}
+			dl := "/download/" + tag + "/"
 			rl, url := serve(t, map[string][]byte{
 				dl + tc.asset: archive,
 				dl + "checksums.txt": []byte(checksum("salint_0.9.0_plan9_amd64.tar.gz", other) +
 					checksum(tc.asset, archive) + checksum(tc.asset+".sbom.json", other)),
 			})
 			s.env["SALINT_ACTION_REF"], s.env["RUNNER_OS"], s.env["RUNNER_ARCH"] = tc.ref, tc.os, tc.arch
-			s.env["SALINT_RELEASE_URL"] = url
+			s.env["SALINT_RELEASE_URL"], s.env["SALINT_VERSION"] = url, tc.version
 
 			status, out := s.run("install.sh", "plan")
 			if status != 0 {
@@ -169,7 +176,7 @@ func TestReleaseIsDownloadedAndChecked(t *testing.T) {
 				t.Fatalf("install: status %d\n%s", status, out)
 			}
 			bin := s.outputs()["salint"]
-			want := filepath.Join(s.temp, "salint-action", "release-"+strings.TrimPrefix(tc.ref, "v")+"-"+goos(tc.os)+"-"+goarch(tc.arch), "bin", tc.binary)
+			want := filepath.Join(s.temp, "salint-action", "release-"+strings.TrimPrefix(tag, "v")+"-"+goos(tc.os)+"-"+goarch(tc.arch), "bin", tc.binary)
 			if bin != want {
 				t.Errorf("salint output %q, want %q", bin, want)
 			}
@@ -461,5 +468,41 @@ func TestBuildFindsToolCacheGo(t *testing.T) {
 	b, _ := os.ReadFile(s.goLog + ".which")
 	if string(b) != "1_25\n" {
 		t.Errorf("built with the go of %q, want 1_25's", b)
+	}
+}
+
+// The version input asks for a release: anything else, or a platform with
+// no release binary, is an error, never a build of the action's own commit
+// (which would not be the version asked for) nor a download.
+func TestVersionInputIsARelease(t *testing.T) {
+	for _, tc := range []struct{ name, version, os, arch, want string }{
+		{"not a tag", "main", "Linux", "X64", "must be a release tag such as v1.2.3, not: main"},
+		{"a line break", "v1.2.3\n::warning::forged", "Linux", "X64", "not: v1.2.3%0A::warning::forged"},
+		{"no binary for the platform", "v1.2.3", "Linux", "ARM", "salint v1.2.3 has no release binary for Linux ARM"},
+	} {
+		for _, sub := range []string{"plan", "install"} {
+			t.Run(tc.name+"/"+sub, func(t *testing.T) {
+				s := newStep(t, true)
+				rl, url := serve(t, nil)
+				s.env["SALINT_ACTION_REF"], s.env["SALINT_VERSION"] = "0123456789abcdef0123456789abcdef01234567", tc.version
+				s.env["RUNNER_OS"], s.env["RUNNER_ARCH"], s.env["SALINT_RELEASE_URL"] = tc.os, tc.arch, url
+				status, out := s.run("install.sh", sub)
+				if status == 0 || !strings.Contains(out, "::error title=salint::") || !strings.Contains(out, tc.want) {
+					t.Errorf("status %d, want an error saying %q:\n%s", status, tc.want, out)
+				}
+				if strings.Contains(out, "\n::warning") {
+					t.Errorf("the version input forged a workflow command:\n%s", out)
+				}
+				if got := s.outputs(); len(got) != 0 {
+					t.Errorf("outputs %v, want none", got)
+				}
+				if got := calls(t, s.goLog, "go"); got != nil {
+					t.Errorf("go was called: %q", got)
+				}
+				if len(rl.requests) != 0 {
+					t.Errorf("requests %q, want none", rl.requests)
+				}
+			})
+		}
 	}
 }

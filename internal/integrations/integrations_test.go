@@ -447,6 +447,16 @@ func TestWorkflows(t *testing.T) {
 			}
 		}
 		runsOf[base] = " " + strings.Join(runs, " ") + " "
+		// GitHub has no ../shared: make test there says so, and only there.
+		var env struct {
+			Env map[string]string `yaml:"env"`
+		}
+		if err := yaml.Unmarshal(b, &env); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(runsOf[base], " make test ") && env.Env["SALINT_SHARED"] != "absent" {
+			t.Errorf("%s runs make test without env SALINT_SHARED: absent", base)
+		}
 	}
 	for wf, cmds := range map[string][]string{
 		"ci.yml":      {"make test", "make lint", "make release-check", "make vulncheck", "make race"},
@@ -457,6 +467,9 @@ func TestWorkflows(t *testing.T) {
 				t.Errorf("%s: never runs %q", wf, cmd)
 			}
 		}
+	}
+	if strings.Contains(readFile(t, ".ci/run"), "SALINT_SHARED") {
+		t.Error(".ci/run sets SALINT_SHARED: there the shared tests must run")
 	}
 	ci, err := os.ReadFile(filepath.Join(root, ".github", "workflows", "ci.yml"))
 	if err != nil {

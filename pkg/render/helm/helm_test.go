@@ -2,12 +2,12 @@ package helm
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/salint/salint/internal/testshared"
 	"github.com/salint/salint/pkg/finding"
 	"github.com/salint/salint/pkg/loader"
 	"github.com/salint/salint/pkg/render"
@@ -343,10 +343,7 @@ func TestIsChart(t *testing.T) {
 }
 
 func TestTemplatelessChartWithUnvendoredRequirement(t *testing.T) {
-	dir := filepath.Join("..", "..", "..", "..", "shared", "charts", "argo-cd", "ha", "base", "redis-ha", "chart")
-	if _, err := os.Stat(dir); err != nil {
-		t.Fatalf("shared charts are missing: %v", err)
-	}
+	dir := testshared.Dir(t, "charts", "argo-cd", "ha", "base", "redis-ha", "chart")
 	u := renderOne(t, dir, Options{})
 	if len(u.Errors) != 0 || len(u.Docs) != 0 {
 		t.Errorf("errors:\n%s\n%d documents", errorsText(u), len(u.Docs))

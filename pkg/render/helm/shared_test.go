@@ -16,6 +16,7 @@ import (
 	chartutil "helm.sh/helm/v4/pkg/chart/v2/util"
 	"helm.sh/helm/v4/pkg/engine"
 
+	"github.com/salint/salint/internal/testshared"
 	sloader "github.com/salint/salint/pkg/loader"
 	"github.com/salint/salint/pkg/render"
 )
@@ -23,21 +24,7 @@ import (
 // sharedChartsDir returns ../shared/charts beside the checkout.
 func sharedChartsDir(tb testing.TB) string {
 	tb.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Fatal("no go.mod above the test")
-		}
-		dir = parent
-	}
-	return filepath.Join(filepath.Dir(dir), "shared", "charts")
+	return testshared.Dir(tb, "charts")
 }
 
 // sharedCharts returns the chart roots of the shared charts: every

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/salint/salint/internal/testshared"
 	"github.com/salint/salint/pkg/loader"
 	"github.com/salint/salint/pkg/render"
 )
@@ -81,25 +82,7 @@ func nodePath(s string) loader.Path {
 // sharedCharts finds the shared chart corpus beside the checkout.
 func sharedCharts(t testing.TB) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("module root not found")
-		}
-		dir = parent
-	}
-	charts := filepath.Join(dir, "..", "shared", "charts")
-	if info, err := os.Stat(charts); err != nil || !info.IsDir() {
-		t.Fatalf("shared charts not found at %s", charts)
-	}
-	return charts
+	return testshared.Dir(t, "charts")
 }
 
 // kustomizationDirs lists the kustomization directories under root.

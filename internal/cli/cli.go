@@ -142,6 +142,15 @@ func lintCommand(ctx context.Context, o *Options, cfg *config.Config, eng *engin
 	if err := applyConfig(o, cfg, eng, &lc); err != nil {
 		return ExitError, err
 	}
+	var base *baseline.Baseline
+	baseOwn := false
+	if o.Baseline != "" {
+		var err error
+		if base, baseOwn, err = readBaseline(o.Baseline, o.MaxFileSize); err != nil {
+			return ExitError, err
+		}
+	}
+	lc.OwnFiles = ownFiles(o, cfg, baseOwn, o.MaxFileSize)
 	rep, err := lint.Run(ctx, eng, lc)
 	if err != nil {
 		return ExitError, err
@@ -161,10 +170,8 @@ func lintCommand(ctx context.Context, o *Options, cfg *config.Config, eng *engin
 			return ExitError, err
 		}
 	}
-	if o.Baseline != "" {
-		if err := applyBaseline(o.Baseline, rep); err != nil {
-			return ExitError, err
-		}
+	if base != nil {
+		applyBaseline(base, o.Baseline, rep)
 	}
 	wd, err := os.Getwd()
 	if err != nil {
@@ -282,17 +289,9 @@ func writeBaseline(name string, rep *finding.Report, env Env) error {
 	return nil
 }
 
-// applyBaseline drops the findings a baseline records and says how many.
-func applyBaseline(name string, rep *finding.Report) error {
-	f, err := os.Open(name)
-	if err != nil {
-		return fmt.Errorf("reading the baseline: %w", err)
-	}
-	defer f.Close()
-	b, err := baseline.Read(f, name)
-	if err != nil {
-		return err
-	}
+// applyBaseline drops the findings the baseline b, read from name,
+// records and says how many.
+func applyBaseline(b *baseline.Baseline, name string, rep *finding.Report) {
 	kept, n := b.Filter(rep.Findings)
 	rep.Findings = kept
 	rep.CountFindings()
@@ -302,7 +301,6 @@ func applyBaseline(name string, rep *finding.Report) error {
 			"each recorded finding is now matched in the file it was recorded in, and %d findings it would have hidden in other files are reported; "+
 			"write the baseline again with --write-baseline to accept them", name, b.Unfiled(kept)))
 	}
-	return nil
 }
 
 // exitCode applies SPEC §4: errors win over findings.

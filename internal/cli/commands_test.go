@@ -318,7 +318,12 @@ func TestOwnFilesAreNotInputs(t *testing.T) {
 	if err := os.Remove("manifest-baseline.json"); err != nil {
 		t.Fatal(err)
 	}
-	_, stderr, code := runSalint(t, "", "--write-baseline", "pod.yaml", ".")
+	// The baseline is read once, within --max-file-size, before linting.
+	_, stderr, code := runSalint(t, "", "--max-file-size", "64", "--baseline", "salint-baseline.json", ".")
+	if code != ExitError || !strings.Contains(stderr, "salint-baseline.json is larger than --max-file-size (64 bytes)") {
+		t.Errorf("--baseline over --max-file-size: exit %d, stderr %q", code, stderr)
+	}
+	_, stderr, code = runSalint(t, "", "--write-baseline", "pod.yaml", ".")
 	if b, _ := os.ReadFile("pod.yaml"); code != ExitError || string(b) != pod || !strings.Contains(stderr, "one of the files salint read") {
 		t.Errorf("--write-baseline pod.yaml: exit %d, stderr %q", code, stderr)
 	}
@@ -356,6 +361,8 @@ func TestReportFilesAreNotInputs(t *testing.T) {
 	for name, planted := range map[string]string{
 		"trailing.json": string(b) + "---\n" + pod,
 		"kind.json":     strings.Replace(string(b), "{\n", "{\n  \"kind\": \"Pod\",\n", 1),
+		// A key with a null value, or a second one, still names a kind.
+		"null-kind.json": strings.Replace(string(b), "\n  \"tool\": {", "\n  \"kind\": null,\n  \"tool\": {", 1),
 	} {
 		if err := os.WriteFile(name, []byte(planted), 0o644); err != nil {
 			t.Fatal(err)

@@ -115,7 +115,6 @@ func applyConfig(o *Options, cfg *config.Config, eng *engine.Engine, lc *lint.Co
 	lc.Disabled = map[string]bool{}
 	lc.Severity = map[string]finding.Severity{}
 	lc.Params = map[string]map[string]any{}
-	lc.OwnFiles = append(lc.OwnFiles, ownFiles(o, cfg)...)
 	if cfg != nil {
 		for id, rc := range cfg.Rules {
 			if rc.Enabled != nil && !*rc.Enabled {
@@ -181,59 +180,46 @@ func configuredRules(rules []*finding.Rule, lc lint.Config) []*finding.Rule {
 
 // ownFiles are the run's files that are salint's own, which the walk
 // leaves out (lint.Config.OwnFiles): the configuration in use, the
-// baseline read, the baseline to write when the file there is one (or
-// there is none yet), and each report file that holds a report salint
-// wrote (or does not exist yet). A manifest named by --write-baseline or
-// as a report file by mistake is still read, and so refused as the output
-// (createOutput).
-func ownFiles(o *Options, cfg *config.Config) []string {
+// baseline read when it is nothing but a baseline (baseOwn), the baseline
+// to write when the file there is one (or there is none yet), and each
+// report file that holds a report salint wrote (or does not exist yet). A
+// manifest named by --write-baseline or as a report file by mistake is
+// still read, and so refused as the output (createOutput). Files are read
+// up to limit bytes, the --max-file-size the walk itself would apply.
+func ownFiles(o *Options, cfg *config.Config, baseOwn bool, limit int64) []string {
 	var out []string
 	if cfg != nil && cfg.File != "" {
 		out = append(out, cfg.File)
 	}
-	if o.Baseline != "" && isBaselineOrAbsent(o.Baseline) {
+	if o.Baseline != "" && baseOwn {
 		out = append(out, o.Baseline)
 	}
-	if o.WriteBaseline != "" && isBaselineOrAbsent(o.WriteBaseline) {
+	if o.WriteBaseline != "" && absentOr(o.WriteBaseline, limit, func(data []byte) bool { return isBaseline(data, o.WriteBaseline) }) {
 		out = append(out, o.WriteBaseline)
 	}
 	for _, r := range o.Reports {
-		if r.File != "" && isReportOrAbsent(r.File) {
+		if r.File != "" && absentOr(r.File, limit, isSalintReport) {
 			out = append(out, r.File)
 		}
 	}
 	return out
 }
 
-// isReportOrAbsent says whether writing a report to name replaces nothing
-// but a report: no file, or a JSON or SARIF report of salint's (the walk
-// reads only .yaml, .yml and .json files, so a text report is never an
-// input unless named like a manifest, and then it is read and refused as
-// the output).
-func isReportOrAbsent(name string) bool {
-	return absentOr(name, isSalintReport)
-}
-
-// isSalintReport says whether f holds one JSON value that is salint's JSON
+// isSalintReport says whether data is one JSON value that is salint's JSON
 // report (schemaVersion, tool.name "salint") or its SARIF log (version
 // 2.1.0, every run's driver "salint"), and nothing else: no trailing
 // document, no apiVersion or kind that would make it a manifest too. A
 // planted "report" can then hide no object from the run it is left out of.
-func isSalintReport(f *os.File) bool {
-	head := make([]byte, 32)
-	n, _ := io.ReadFull(f, head)
-	s := string(head[:n])
-	if !strings.HasPrefix(s, "{\n  \"schemaVersion\": ") && !strings.HasPrefix(s, "{\n  \"version\": \"2.1.0\",") {
-		return false // not as pkg/report writes either: skip reading the rest
+func isSalintReport(data []byte) bool {
+	if !bytes.HasPrefix(data, []byte("{\n  \"schemaVersion\": ")) && !bytes.HasPrefix(data, []byte("{\n  \"version\": \"2.1.0\",")) {
+		return false // not as pkg/report writes either
 	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
+	if namesManifest(data) {
 		return false
 	}
 	var doc struct {
-		SchemaVersion *int    `json:"schemaVersion"`
-		Version       string  `json:"version"`
-		Kind          *string `json:"kind"`
-		APIVersion    *string `json:"apiVersion"`
+		SchemaVersion *int   `json:"schemaVersion"`
+		Version       string `json:"version"`
 		Tool          struct {
 			Name string `json:"name"`
 		} `json:"tool"`
@@ -245,12 +231,8 @@ func isSalintReport(f *os.File) bool {
 			} `json:"tool"`
 		} `json:"runs"`
 	}
-	dec := json.NewDecoder(f)
-	if dec.Decode(&doc) != nil || doc.Kind != nil || doc.APIVersion != nil {
+	if json.Unmarshal(data, &doc) != nil {
 		return false
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return false // something follows the report
 	}
 	if doc.SchemaVersion != nil {
 		return doc.Tool.Name == "salint"
@@ -266,41 +248,74 @@ func isSalintReport(f *os.File) bool {
 	return true
 }
 
-// isBaselineOrAbsent says whether name is no file or a baseline and
-// nothing else: a baseline that also names an apiVersion or kind could be
-// applied as a manifest, so it stays an input (and is refused as an
-// output).
-func isBaselineOrAbsent(name string) bool {
-	return absentOr(name, func(f *os.File) bool {
-		data, err := io.ReadAll(f)
-		if err != nil {
-			return false
+// isBaseline says whether data is a baseline and nothing else: a baseline
+// that also names an apiVersion or kind could be applied as a manifest, so
+// it stays an input (and is refused as an output).
+func isBaseline(data []byte, name string) bool {
+	_, err := baseline.Read(bytes.NewReader(data), name)
+	return err == nil && !namesManifest(data)
+}
+
+// namesManifest says whether data could be read as a Kubernetes object
+// too: it is not one JSON object (several documents, or YAML), or one of
+// its keys is apiVersion or kind in any case, whatever its value or how
+// often it appears.
+func namesManifest(data []byte) bool {
+	var top map[string]json.RawMessage
+	if json.Unmarshal(data, &top) != nil {
+		return true
+	}
+	for k := range top {
+		if strings.EqualFold(k, "kind") || strings.EqualFold(k, "apiVersion") {
+			return true
 		}
-		if _, err := baseline.Read(bytes.NewReader(data), name); err != nil {
-			return false
-		}
-		var manifest struct {
-			Kind       *string `json:"kind"`
-			APIVersion *string `json:"apiVersion"`
-		}
-		return json.Unmarshal(data, &manifest) == nil && manifest.Kind == nil && manifest.APIVersion == nil
-	})
+	}
+	return false
 }
 
 // absentOr says whether name does not exist, or is a regular file (not a
-// link to one) whose content is salint's own by is.
-func absentOr(name string, is func(*os.File) bool) bool {
+// link to one) of at most limit bytes whose content is salint's own by is.
+func absentOr(name string, limit int64, is func([]byte) bool) bool {
 	fi, err := os.Lstat(name)
 	if errors.Is(err, fs.ErrNotExist) {
 		return true
 	}
-	if err != nil || !fi.Mode().IsRegular() {
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() > limit {
 		return false
 	}
+	data, err := readLimited(name, limit)
+	return err == nil && is(data)
+}
+
+// readLimited reads the file name, which may hold at most limit bytes.
+func readLimited(name string, limit int64) ([]byte, error) {
 	f, err := os.Open(name)
 	if err != nil {
-		return false
+		return nil, err
 	}
 	defer f.Close()
-	return is(f)
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%s is larger than --max-file-size (%d bytes)", name, limit)
+	}
+	return data, nil
+}
+
+// readBaseline reads the --baseline file once, for the findings it
+// records and to say whether it is salint's own: a regular file (not a
+// link) that is nothing but a baseline.
+func readBaseline(name string, limit int64) (b *baseline.Baseline, own bool, err error) {
+	data, err := readLimited(name, limit)
+	if err != nil {
+		return nil, false, fmt.Errorf("reading the baseline: %w", err)
+	}
+	if b, err = baseline.Read(bytes.NewReader(data), name); err != nil {
+		return nil, false, err
+	}
+	fi, err := os.Lstat(name)
+	own = err == nil && fi.Mode().IsRegular() && !namesManifest(data)
+	return b, own, nil
 }

@@ -113,22 +113,6 @@ type ReportOutput struct {
 	File   string
 }
 
-// OutputFiles are the files the run writes: each report's file, in the
-// order given, then the --write-baseline file; never standard output.
-// They are written only after every input was read.
-func (o *Options) OutputFiles() []string {
-	var files []string
-	for _, r := range o.Reports {
-		if r.File != "" {
-			files = append(files, r.File)
-		}
-	}
-	if o.WriteBaseline != "" {
-		files = append(files, o.WriteBaseline)
-	}
-	return files
-}
-
 // usageError is a command line salint cannot act on.
 type usageError struct{ msg string }
 

@@ -82,19 +82,6 @@ func TestRulesFormatStaysSingle(t *testing.T) {
 	}
 }
 
-func TestOutputFiles(t *testing.T) {
-	o, err := Parse([]string{"-f", "sarif=s.sarif", "-f", "github", "-f", "json=c.json", "-f", "compact=-", "-o", "gh.txt", "--write-baseline", "b.json", "."})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got, want := o.OutputFiles(), []string{"s.sarif", "gh.txt", "c.json", "b.json"}; !reflect.DeepEqual(got, want) {
-		t.Errorf("OutputFiles() = %q, want %q", got, want)
-	}
-	if o, _ := Parse([]string{"."}); len(o.OutputFiles()) != 0 {
-		t.Errorf("OutputFiles() of a run to standard output = %q", o.OutputFiles())
-	}
-}
-
 // runSalintEnv is runSalint with environment variables and a terminal.
 func runSalintEnv(t *testing.T, env map[string]string, terminal bool, args ...string) (stdout, stderr string, code int) {
 	t.Helper()

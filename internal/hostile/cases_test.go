@@ -8,6 +8,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/salint/salint/internal/testfs"
 )
 
 // cases are the inputs of the adversarial review (issue 11) and of the
@@ -50,7 +52,7 @@ func cases() []hostileCase {
 			return []string{"."}
 		}},
 		{name: "symlink loop", said: "loop", build: func(t *testing.T, dir string) []string {
-			symlink(t, "..", filepath.Join(dir, "sub", "up"))
+			testfs.Symlink(t, "..", filepath.Join(dir, "sub", "up"))
 			return []string{"."}
 		}},
 		{name: "symlink chain that doubles", check: findingsOn("chain-pod", 2), build: func(t *testing.T, dir string) []string {
@@ -62,14 +64,14 @@ func cases() []hostileCase {
 					t.Fatal(err)
 				}
 				next := fmt.Sprintf("../d%d", i+1)
-				symlink(t, next, filepath.Join(level, "a"))
-				symlink(t, next, filepath.Join(level, "b"))
+				testfs.Symlink(t, next, filepath.Join(level, "a"))
+				testfs.Symlink(t, next, filepath.Join(level, "b"))
 			}
 			write(t, filepath.Join(dir, "chain", "d15", "pod.yaml"), []byte(strings.Replace(good, "good-pod", "chain-pod", 1)))
 			return []string{"."}
 		}},
 		{name: "link to the root of the machine", said: "leaves the named paths", build: func(t *testing.T, dir string) []string {
-			symlink(t, "/", filepath.Join(dir, "host"))
+			testfs.Symlink(t, "/", filepath.Join(dir, "host"))
 			return []string{"."}
 		}},
 		{name: "one-line JSON List of 20,000 pods", maxRSS: 1200e6, build: func(t *testing.T, dir string) []string {
@@ -112,7 +114,7 @@ spec:
 		}},
 		{name: "policy example linked to a device", said: "symbolic link", refused: true, build: func(t *testing.T, dir string) []string {
 			policy(t, dir, "ACME902", `findings contains {"ref": 0, "path": [], "msg": "x"} if false`)
-			symlink(t, "/dev/zero", filepath.Join(dir, "policy", "rule", "examples", "bad.yaml"))
+			testfs.Symlink(t, "/dev/zero", filepath.Join(dir, "policy", "rule", "examples", "bad.yaml"))
 			return []string{"--policy", "policy", "good.yaml"}
 		}},
 		{name: "chart whose template loops a billion times", said: "chart", build: func(t *testing.T, dir string) []string {
@@ -124,16 +126,6 @@ spec:
 			write(t, filepath.Join(dir, "k", "kustomization.yaml"), []byte("resources:\n  - https://192.0.2.1/x.yaml\n  - github.com/example/repo//base?ref=v1\n"))
 			return []string{"."}
 		}},
-	}
-}
-
-func symlink(t *testing.T, target, link string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(link), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Symlink(target, link); err != nil {
-		t.Fatal(err)
 	}
 }
 

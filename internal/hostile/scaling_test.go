@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/salint/salint/internal/testfs"
 	"github.com/salint/salint/pkg/engine"
 	"github.com/salint/salint/pkg/finding"
 	"github.com/salint/salint/pkg/lint"
@@ -175,7 +176,7 @@ func TestSymlinkChainsAreWalkedOnce(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, name := range []string{"a", "b"} {
-				symlink(t, fmt.Sprintf("../d%d", i+1), filepath.Join(level, name))
+				testfs.Symlink(t, fmt.Sprintf("../d%d", i+1), filepath.Join(level, name))
 			}
 		}
 		write(t, filepath.Join(dir, fmt.Sprintf("d%d", depth), "pod.yaml"), []byte(good))

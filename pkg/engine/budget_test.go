@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/salint/salint/internal/testfs"
 	"github.com/salint/salint/pkg/engine"
 	"github.com/salint/salint/pkg/lint"
 	"github.com/salint/salint/rules"
@@ -97,14 +98,14 @@ func TestPolicyRefsOutOfRange(t *testing.T) {
 // instead of panicking.
 func TestPolicyRefOutOfRangeThroughLint(t *testing.T) {
 	dir := policyDir(t, map[string]string{})
-	writeFile(t, filepath.Join(dir, "x", "x.rego"), customRule("x", "ACME001", "x",
+	testfs.WriteFile(t, filepath.Join(dir, "x", "x.rego"), customRule("x", "ACME001", "x",
 		`findings contains {"ref": 99999, "path": [], "msg": "far"} if { some w in input.workloads }`))
 	eng, err := engine.NewWithPolicies(context.Background(), rules.FS, []engine.Policy{policyOf(dir)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	manifest := filepath.Join(t.TempDir(), "pod.yaml")
-	writeFile(t, manifest, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers: [{name: c, image: i}]\n")
+	testfs.WriteFile(t, manifest, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers: [{name: c, image: i}]\n")
 	done := make(chan error, 1)
 	go func() {
 		defer func() {

@@ -147,15 +147,5 @@ func TestPolicyLinksSalintDoesNotReadAreFine(t *testing.T) {
 	}
 }
 
-func writeFile(t *testing.T, name, content string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(name, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // policyOf is the policy directory dir, as the command line gives it.
 func policyOf(dir string) engine.Policy { return engine.Policy{Name: dir, FS: os.DirFS(dir)} }

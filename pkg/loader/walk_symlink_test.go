@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/salint/salint/internal/testfs"
 	"github.com/salint/salint/pkg/loader"
 )
 
@@ -39,16 +40,6 @@ func walk(t *testing.T, base string, paths []string, opts loader.WalkOptions) (i
 	return inputs, notes
 }
 
-func symlink(t *testing.T, target, link string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(link), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Symlink(target, link); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // chain makes directories d02 … d15 in dir, each but the last holding two
 // symlinks (a and b) to the next, and the last a pod; it returns d02. Two
 // links from a directory into it reach the pod by 2^14 paths.
@@ -60,8 +51,8 @@ func chain(t *testing.T, dir string) string {
 			t.Fatal(err)
 		}
 		if i < 15 {
-			symlink(t, fmt.Sprintf("../d%02d", i+1), filepath.Join(d, "a"))
-			symlink(t, fmt.Sprintf("../d%02d", i+1), filepath.Join(d, "b"))
+			testfs.Symlink(t, fmt.Sprintf("../d%02d", i+1), filepath.Join(d, "a"))
+			testfs.Symlink(t, fmt.Sprintf("../d%02d", i+1), filepath.Join(d, "b"))
 		}
 	}
 	if err := os.WriteFile(filepath.Join(dir, "d15", "pod.yaml"), []byte("apiVersion: v1\nkind: Pod\n"), 0o644); err != nil {
@@ -73,8 +64,8 @@ func chain(t *testing.T, dir string) string {
 func TestWalkReadsEachRealDirectoryOnce(t *testing.T) {
 	root := writeTree(t, map[string]string{"d01/README.md": ""})
 	d02 := chain(t, filepath.Join(root, ".chain")) // hidden: reached only through the links
-	symlink(t, d02, filepath.Join(root, "d01", "a"))
-	symlink(t, d02, filepath.Join(root, "d01", "b"))
+	testfs.Symlink(t, d02, filepath.Join(root, "d01", "a"))
+	testfs.Symlink(t, d02, filepath.Join(root, "d01", "b"))
 
 	inputs, notes := walk(t, root, []string{root}, loader.WalkOptions{})
 	// 16,384 before: once per path through the links.
@@ -94,12 +85,12 @@ func TestWalkFollowsLinksInsideTheNamedPathsOnce(t *testing.T) {
 		".src/role.yaml":  "",
 		"other/bind.yaml": "",
 	})
-	symlink(t, "m", filepath.Join(root, "current"))                // a second way into m
-	symlink(t, "pod.yaml", filepath.Join(root, "m", "alias.yaml")) // a second name for a file
-	symlink(t, "..", filepath.Join(root, "m", "sub", "up"))        // a loop
-	symlink(t, ".src", filepath.Join(root, "l1"))                  // only links reach .src
-	symlink(t, ".src", filepath.Join(root, "l2"))
-	symlink(t, "../other", filepath.Join(root, "m", "other")) // leaves m, not root
+	testfs.Symlink(t, "m", filepath.Join(root, "current"))                // a second way into m
+	testfs.Symlink(t, "pod.yaml", filepath.Join(root, "m", "alias.yaml")) // a second name for a file
+	testfs.Symlink(t, "..", filepath.Join(root, "m", "sub", "up"))        // a loop
+	testfs.Symlink(t, ".src", filepath.Join(root, "l1"))                  // only links reach .src
+	testfs.Symlink(t, ".src", filepath.Join(root, "l2"))
+	testfs.Symlink(t, "../other", filepath.Join(root, "m", "other")) // leaves m, not root
 
 	inputs, notes := walk(t, root, []string{root}, loader.WalkOptions{})
 	// Plain paths first, then what only links reach, each once.
@@ -135,9 +126,9 @@ func TestWalkStaysInsideTheNamedPaths(t *testing.T) {
 	outside := writeTree(t, map[string]string{"secret.yaml": "", "sub/x.yaml": ""})
 	root := writeTree(t, map[string]string{"m/pod.yaml": ""})
 	m := filepath.Join(root, "m")
-	symlink(t, "/", filepath.Join(m, "host"))
-	symlink(t, outside, filepath.Join(m, "out"))
-	symlink(t, filepath.Join(outside, "secret.yaml"), filepath.Join(m, "secret.yaml"))
+	testfs.Symlink(t, "/", filepath.Join(m, "host"))
+	testfs.Symlink(t, outside, filepath.Join(m, "out"))
+	testfs.Symlink(t, filepath.Join(outside, "secret.yaml"), filepath.Join(m, "secret.yaml"))
 
 	inputs, notes := walk(t, root, []string{m}, loader.WalkOptions{})
 	// Before: the host and the other directory were read.
@@ -155,7 +146,7 @@ func TestWalkStaysInsideTheNamedPaths(t *testing.T) {
 	t.Run("many", func(t *testing.T) {
 		root := writeTree(t, map[string]string{"pod.yaml": ""})
 		for i := range 1500 {
-			symlink(t, outside, filepath.Join(root, fmt.Sprintf("l%04d", i)))
+			testfs.Symlink(t, outside, filepath.Join(root, fmt.Sprintf("l%04d", i)))
 		}
 		inputs, notes := walk(t, root, []string{root}, loader.WalkOptions{})
 		if want := []string{"pod.yaml"}; !slices.Equal(inputs, want) {
@@ -172,14 +163,14 @@ func TestWalkStaysInsideTheNamedPaths(t *testing.T) {
 
 func TestWalkFollowSymlinks(t *testing.T) {
 	outside := writeTree(t, map[string]string{"x.yaml": "", "sub/y.yaml": ""})
-	symlink(t, ".", filepath.Join(outside, "sub", "self"))
+	testfs.Symlink(t, ".", filepath.Join(outside, "sub", "self"))
 	d02 := chain(t, t.TempDir())
 	root := writeTree(t, map[string]string{"pod.yaml": ""})
-	symlink(t, outside, filepath.Join(root, "out1"))
-	symlink(t, outside, filepath.Join(root, "out2"))
-	symlink(t, filepath.Join(outside, "x.yaml"), filepath.Join(root, "f.yaml"))
-	symlink(t, d02, filepath.Join(root, "c1"))
-	symlink(t, d02, filepath.Join(root, "c2"))
+	testfs.Symlink(t, outside, filepath.Join(root, "out1"))
+	testfs.Symlink(t, outside, filepath.Join(root, "out2"))
+	testfs.Symlink(t, filepath.Join(outside, "x.yaml"), filepath.Join(root, "f.yaml"))
+	testfs.Symlink(t, d02, filepath.Join(root, "c1"))
+	testfs.Symlink(t, d02, filepath.Join(root, "c2"))
 
 	inputs, notes := walk(t, root, []string{root}, loader.WalkOptions{FollowSymlinks: true})
 	// Each real directory once, each real file once, the first path that
@@ -204,7 +195,7 @@ func TestWalkReadsANamedInputOnce(t *testing.T) {
 		"m/sub/sa.yaml":       "",
 		"m/.github/k8s/x.yml": "",
 	})
-	symlink(t, "m/pod.yaml", filepath.Join(root, "alias.yaml"))
+	testfs.Symlink(t, "m/pod.yaml", filepath.Join(root, "alias.yaml"))
 	t.Chdir(root)
 	tests := []struct {
 		paths []string
@@ -322,10 +313,10 @@ func TestWalkLinksIntoAClaimedDirectory(t *testing.T) {
 		"chart/templates/sa.yaml": "",
 		".vendor/web/Chart.yaml":  "",
 	})
-	symlink(t, "chart/templates", filepath.Join(root, "templates"))
-	symlink(t, "chart/templates/sa.yaml", filepath.Join(root, "sa.yaml"))
-	symlink(t, ".vendor/web", filepath.Join(root, "web1"))
-	symlink(t, ".vendor/web", filepath.Join(root, "web2"))
+	testfs.Symlink(t, "chart/templates", filepath.Join(root, "templates"))
+	testfs.Symlink(t, "chart/templates/sa.yaml", filepath.Join(root, "sa.yaml"))
+	testfs.Symlink(t, ".vendor/web", filepath.Join(root, "web1"))
+	testfs.Symlink(t, ".vendor/web", filepath.Join(root, "web2"))
 	claim := func(p string, isDir bool, names []string) bool { return isDir && slices.Contains(names, "Chart.yaml") }
 
 	var got []string

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/salint/salint/internal/testfs"
 	"github.com/salint/salint/pkg/finding"
 	"github.com/salint/salint/pkg/loader"
 )
@@ -297,7 +298,7 @@ automountServiceAccountToken: {{ $sa.automount }}
 // paths down to it.
 func TestNestedArchives(t *testing.T) {
 	outer := filepath.Join(t.TempDir(), "outer")
-	writeFile(t, filepath.Join(outer, "Chart.yaml"), "apiVersion: v2\nname: outer\nversion: 1.0.0\n")
+	testfs.WriteFile(t, filepath.Join(outer, "Chart.yaml"), "apiVersion: v2\nname: outer\nversion: 1.0.0\n")
 	writeArchive(t, filepath.Join("testdata", "archived"), "archived", filepath.Join(outer, "charts", "archived-0.2.0.tgz"))
 	dir := writeChart(t, map[string]string{})
 	writeArchive(t, outer, "outer", filepath.Join(dir, "charts", "outer-1.0.0.tgz"))

@@ -11,11 +11,13 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/salint/salint/internal/testfs"
 )
 
 func TestSymlinkOutsideChartIsNotRead(t *testing.T) {
 	secret := filepath.Join(t.TempDir(), "secret.txt")
-	writeFile(t, secret, "outside")
+	testfs.WriteFile(t, secret, "outside")
 	dir := writeChart(t, map[string]string{
 		"templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  secret: {{ .Files.Get \"files/secret.txt\" | quote }}\n  inside: {{ .Files.Get \"files/inside.txt\" | quote }}\n",
 		"files/inside.txt":  "inside",
@@ -81,7 +83,7 @@ func TestSpecialFilesAreSkipped(t *testing.T) {
 
 func TestScenarioSymlinkOutsideChart(t *testing.T) {
 	outside := filepath.Join(t.TempDir(), "x-values.yaml")
-	writeFile(t, outside, "a: 1\n")
+	testfs.WriteFile(t, outside, "a: 1\n")
 	dir := writeChart(t, map[string]string{"templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n"})
 	link := filepath.Join(dir, "ci", "x-values.yaml")
 	if err := os.MkdirAll(filepath.Dir(link), 0o755); err != nil {

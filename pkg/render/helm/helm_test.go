@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/salint/salint/internal/testfs"
 	"github.com/salint/salint/internal/testshared"
 	"github.com/salint/salint/pkg/finding"
 	"github.com/salint/salint/pkg/loader"
@@ -165,9 +166,9 @@ func TestMapping(t *testing.T) {
 func TestValuesSourcePrecedence(t *testing.T) {
 	dir := webChart(t)
 	user := filepath.Join(t.TempDir(), "prod-values.yaml")
-	writeFile(t, user, "# production\nserviceAccount:\n  automount: false\n")
+	testfs.WriteFile(t, user, "# production\nserviceAccount:\n  automount: false\n")
 	later := filepath.Join(t.TempDir(), "other-values.yaml")
-	writeFile(t, later, "image:\n  tag: \"2.0\"\n")
+	testfs.WriteFile(t, later, "image:\n  tag: \"2.0\"\n")
 	path := loader.Path{"automountServiceAccountToken"}
 	tests := []struct {
 		name    string

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/salint/salint/internal/testfs"
 	"github.com/salint/salint/pkg/loader"
 	"github.com/salint/salint/pkg/render"
 )
@@ -24,19 +25,9 @@ func writeChart(t *testing.T, files map[string]string) string {
 		files["Chart.yaml"] = "apiVersion: v2\nname: test\nversion: 0.1.0\n"
 	}
 	for name, content := range files {
-		writeFile(t, filepath.Join(dir, name), content)
+		testfs.WriteFile(t, filepath.Join(dir, name), content)
 	}
 	return dir
-}
-
-func writeFile(t *testing.T, name, content string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(name, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
 }
 
 // copyTree copies the directory src to dst.

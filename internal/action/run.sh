@@ -19,7 +19,7 @@ format=${SALINT_FORMAT:-sarif}
 # A name only: "=FILE" is how salint is told where a report goes, so an
 # "=" here would send the report somewhere the output input does not say.
 if ! [[ $format =~ ^[a-z]+$ ]]; then
-  fail "format '$format' is not a format name (sarif, github, text or json)"
+  fail "format '$format' is not a format name (sarif, github, text, compact or json)"
 fi
 report=${SALINT_OUTPUT:-}
 if [ -z "$report" ] && [ "$format" = sarif ]; then report=salint.sarif; fi
